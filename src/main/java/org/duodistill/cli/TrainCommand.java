@@ -1,0 +1,67 @@
+package org.duodistill.cli;
+
+import ai.djl.Device;
+import org.duodistill.data.DatasetException;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.model.Architectures;
+import org.duodistill.model.Engines;
+import org.duodistill.select.ElementSelector;
+import org.duodistill.train.Method;
+import org.duodistill.train.TrainResult;
+import org.duodistill.train.TrainingJob;
+import org.duodistill.train.TrainingOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+
+/** {@code train}: a labelled folder or CSV in, a model folder out. */
+final class TrainCommand {
+	static final int DEFAULT_SIZE = 64;
+	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
+			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema");
+	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet");
+
+	private TrainCommand() {}
+
+	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
+		Args a = new Args(argv, 1, OPTIONS, FLAGS);
+		Path data = Path.of(a.required("data"));
+		Path output = Path.of(a.required("output"));
+		TrainingOptions options = options(a);
+		String teacherArch = a.get("teacher-arch", null);
+		String studentArch = a.get("student-arch", Architectures.DEFAULT_STUDENT);
+		// Validate names before any data is read, so a typo fails in a second, not after loading.
+		Architectures.parse(studentArch, 1, 2);
+		if (teacherArch != null) Architectures.parse(teacherArch, 1, 2);
+		Main.configureEngine(a);
+		Device device = Engines.device(a.get("device", "auto"));
+		ConsoleListener listener = new ConsoleListener(err, a.flag("quiet"));
+		TrainingJob.Request request = new TrainingJob.Request(data, output, a.get("teacher", "auto"), teacherArch, studentArch,
+				a.integer("size", DEFAULT_SIZE), options, device, a.flag("overwrite"), ImageReaders.standard());
+		TrainResult r = TrainingJob.run(request, listener);
+		out.println(String.format(Locale.ROOT, "%s: %s %s; %s accuracy %.4f, macro-F1 %.4f, balanced accuracy %.4f, macro AUC %.4f (n=%d); best epoch %d; %.1f s%s",
+				output, r.method().id(), r.model().spec().describe(), r.evaluatedOn(),
+				r.testMetrics() == null ? Double.NaN : r.testMetrics().accuracy(), r.testMetrics() == null ? Double.NaN : r.testMetrics().macroF1(),
+				r.testMetrics() == null ? Double.NaN : r.testMetrics().balancedAccuracy(), r.testMetrics() == null ? Double.NaN : r.testMetrics().macroAuc(),
+				r.testMetrics() == null ? 0 : r.testMetrics().n(), r.bestEpoch(), r.seconds(), r.cancelled() ? " (cancelled)" : ""));
+		return 0;
+	}
+
+	static TrainingOptions options(Args a) throws UsageException {
+		TrainingOptions o = TrainingOptions.defaults();
+		o = o.withMethod(Method.parse(a.get("method", o.method().id())));
+		o = o.withEpochs(a.integer("epochs", o.epochs()));
+		o = o.withBatch(a.integer("batch", o.batchSize()));
+		o = o.withLearningRate(a.number("lr", o.learningRate()));
+		o = o.withSeed(a.integer("seed", (int) o.seed()));
+		o = o.withTrainFraction(a.number("train-fraction", o.trainFraction()));
+		o = o.withHorizontalFlip(a.flag("hflip"));
+		o = o.withEmaMomentum(a.number("ema", o.emaMomentum()));
+		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
+				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));
+		return o;
+	}
+}

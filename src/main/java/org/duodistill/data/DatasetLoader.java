@@ -1,0 +1,211 @@
+package org.duodistill.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Finds labelled images (class folders, optionally under train/val/test, or a CSV
+ * {@code path,label[,split]}), decodes every plane once and caches it at the model's input size.
+ * Files that cannot be used are skipped and listed, never fatal.
+ */
+public final class DatasetLoader {
+	private static final List<String> SPLIT_DIRS = List.of("train", "val", "test");
+
+	private final ImageReaders readers;
+	private final int size;
+	private final Consumer<String> progress;
+
+	public DatasetLoader(ImageReaders readers, int size, Consumer<String> progress) {
+		this.readers = readers;
+		this.size = size;
+		this.progress = progress == null ? s -> {} : progress;
+	}
+
+	/** One file to read with its label (null for unlabelled) and split. */
+	record Entry(Path file, String label, Split split) {}
+
+	/**
+	 * @param requireLabels training and evaluation need at least two classes with two usable images each
+	 * @throws DatasetException when the data cannot be used as a whole
+	 */
+	public Dataset load(Path source, boolean requireLabels) throws DatasetException {
+		List<SkippedFile> skipped = new ArrayList<>();
+		List<Entry> entries = Files.isDirectory(source) ? scanFolder(source, skipped) : scanCsv(source, skipped);
+		TreeSet<String> names = new TreeSet<>();
+		for (Entry e : entries) names.add(e.label());
+		List<String> classes = new ArrayList<>(names);
+		if (requireLabels && classes.size() < 2) {
+			throw new DatasetException(source + ": found " + classes.size() + " class" + (classes.size() == 1 ? " (" + classes.get(0) + ")" : "es")
+					+ "; training needs at least 2 (one sub-folder per class, or a CSV path,label)");
+		}
+		Map<String, Integer> index = new LinkedHashMap<>();
+		for (int i = 0; i < classes.size(); i++) index.put(classes.get(i), i);
+		List<Sample> samples = new ArrayList<>();
+		MessageDigest digest = sha256();
+		int done = 0;
+		for (Entry e : entries) {
+			try {
+				List<ImagePlane> planes = readers.read(e.file());
+				int slice = 1;
+				for (ImagePlane p : planes) {
+					float[] scaled = Preprocessing.scaled(p, size, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH);
+					samples.add(new Sample(e.file(), slice++, index.get(e.label()), e.split(), scaled, p.channels()));
+				}
+				digest.update((base(source).relativize(e.file().toAbsolutePath()) + "|" + sizeOf(e.file()) + "|" + e.label() + "\n")
+						.getBytes(StandardCharsets.UTF_8));
+			} catch (ImageReadException ex) {
+				skipped.add(new SkippedFile(e.file(), ex.reason()));
+			} catch (RuntimeException ex) {
+				skipped.add(new SkippedFile(e.file(), "unexpected decoder error: " + ex));
+			}
+			if (++done % 100 == 0) progress.accept("read " + done + "/" + entries.size() + " files");
+		}
+		Dataset ds = new Dataset(classes, samples, skipped, HexFormat.of().formatHex(digest.digest()));
+		if (requireLabels) checkUsable(source, ds);
+		return ds;
+	}
+
+	private static void checkUsable(Path source, Dataset ds) throws DatasetException {
+		int[] counts = ds.countsPerClass(ds.samples());
+		List<String> thin = new ArrayList<>();
+		for (int c = 0; c < counts.length; c++) {
+			if (counts[c] < 2) thin.add(ds.classes().get(c) + " (" + counts[c] + ")");
+		}
+		if (!thin.isEmpty()) {
+			throw new DatasetException(source + ": every class needs at least 2 usable images; too few in " + String.join(", ", thin)
+					+ (ds.skipped().isEmpty() ? "" : "; " + ds.skipped().size() + " file(s) were skipped as unreadable"));
+		}
+	}
+
+	private static Path base(Path source) {
+		Path abs = source.toAbsolutePath();
+		return Files.isDirectory(abs) ? abs : abs.getParent();
+	}
+
+	private static long sizeOf(Path f) {
+		try {
+			return Files.size(f);
+		} catch (IOException e) {
+			return -1;
+		}
+	}
+
+	private List<Entry> scanFolder(Path root, List<SkippedFile> skipped) throws DatasetException {
+		List<Entry> entries = new ArrayList<>();
+		boolean splitLayout = false;
+		for (String s : SPLIT_DIRS) splitLayout |= Files.isDirectory(root.resolve(s));
+		if (splitLayout) {
+			for (String s : SPLIT_DIRS) {
+				Path dir = root.resolve(s);
+				if (Files.isDirectory(dir)) scanClassFolders(dir, Split.parse(s), entries, skipped);
+			}
+		} else {
+			scanClassFolders(root, Split.UNASSIGNED, entries, skipped);
+		}
+		return entries;
+	}
+
+	private void scanClassFolders(Path dir, Split split, List<Entry> entries, List<SkippedFile> skipped) throws DatasetException {
+		for (Path child : list(dir)) {
+			if (hidden(child)) continue;
+			if (Files.isDirectory(child)) {
+				String label = child.getFileName().toString();
+				for (Path f : walk(child)) entries.add(new Entry(f, label, split));
+			} else if (!documentation(child)) {
+				skipped.add(new SkippedFile(child, "not inside a class folder"));
+			}
+		}
+	}
+
+	private static List<Path> list(Path dir) throws DatasetException {
+		try (Stream<Path> s = Files.list(dir)) {
+			return s.sorted().toList();
+		} catch (IOException e) {
+			throw new DatasetException(dir + ": cannot list folder (" + e.getMessage() + ")");
+		}
+	}
+
+	private static List<Path> walk(Path dir) throws DatasetException {
+		try (Stream<Path> s = Files.walk(dir)) {
+			return s.filter(Files::isRegularFile).filter(p -> !hidden(p) && !hidden(p.getParent())).sorted().toList();
+		} catch (IOException e) {
+			throw new DatasetException(dir + ": cannot list folder (" + e.getMessage() + ")");
+		}
+	}
+
+	/** READMEs, licences and lists beside the class folders are expected, not data to report. */
+	private static boolean documentation(Path p) {
+		String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+		return n.startsWith("readme") || n.startsWith("license") || n.startsWith("licence") || n.endsWith(".md") || n.endsWith(".txt")
+				|| n.endsWith(".csv") || n.endsWith(".json");
+	}
+
+	private static boolean hidden(Path p) {
+		String n = p.getFileName() == null ? "" : p.getFileName().toString();
+		return n.startsWith(".") || n.equals("Thumbs.db") || n.equals("desktop.ini");
+	}
+
+	private List<Entry> scanCsv(Path csv, List<SkippedFile> skipped) throws DatasetException {
+		if (!Files.isRegularFile(csv)) throw new DatasetException(csv + ": data folder or CSV file not found");
+		List<Entry> entries = new ArrayList<>();
+		Path base = csv.toAbsolutePath().getParent();
+		try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+			String line;
+			int lineNo = 0;
+			while ((line = r.readLine()) != null) {
+				lineNo++;
+				if (line.isBlank() || line.startsWith("#")) continue;
+				List<String> cols = Csv.parseLine(line);
+				if (lineNo == 1 && cols.get(0).trim().equalsIgnoreCase("path")) continue;
+				if (cols.size() < 2 || cols.get(1).isBlank()) {
+					throw new DatasetException(csv + " line " + lineNo + ": expected path,label[,split], got '" + line + "'");
+				}
+				Path file = base.resolve(cols.get(0).trim()).normalize();
+				Split split;
+				try {
+					split = cols.size() > 2 ? Split.parse(cols.get(2)) : Split.UNASSIGNED;
+				} catch (IllegalArgumentException e) {
+					throw new DatasetException(csv + " line " + lineNo + ": " + e.getMessage());
+				}
+				if (!Files.isRegularFile(file)) {
+					skipped.add(new SkippedFile(file, "file not found (listed in " + csv.getFileName() + " line " + lineNo + ")"));
+					continue;
+				}
+				entries.add(new Entry(file, cols.get(1).trim(), split));
+			}
+		} catch (IOException e) {
+			throw new DatasetException(csv + ": cannot read CSV (" + e.getMessage() + ")");
+		}
+		if (entries.isEmpty() && skipped.isEmpty()) throw new DatasetException(csv + ": CSV lists no images");
+		return entries;
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** Lower-case extension without the dot, "" when none. */
+	static String extension(Path p) {
+		String n = p.getFileName().toString();
+		int i = n.lastIndexOf('.');
+		return i < 0 ? "" : n.substring(i + 1).toLowerCase(Locale.ROOT);
+	}
+}

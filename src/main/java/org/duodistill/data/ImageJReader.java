@@ -1,0 +1,96 @@
+package org.duodistill.data;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.Opener;
+import ij.measure.Calibration;
+import ij.process.ColorProcessor;
+import ij.process.ImageProcessor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** ImageJ 1's readers: TIFF (stacks, 16/32-bit), PNG, JPEG, BMP, GIF, DICOM, FITS, PGM. */
+public final class ImageJReader implements ImageReader {
+	@Override
+	public String name() {
+		return "ImageJ";
+	}
+
+	@Override
+	public boolean claims(Path file) {
+		return true;
+	}
+
+	@Override
+	public List<ImagePlane> read(Path file) throws ImageReadException {
+		long size;
+		try {
+			size = Files.size(file);
+		} catch (IOException e) {
+			throw new ImageReadException(file, "cannot read file (" + e.getMessage() + ")", e);
+		}
+		if (size == 0) throw new ImageReadException(file, "empty file (0 bytes)");
+		if (!Files.isReadable(file)) throw new ImageReadException(file, "file is not readable (permissions)");
+		ImagePlus imp = open(file);
+		if (imp == null || imp.getStackSize() == 0 || imp.getWidth() == 0) {
+			String type = new Opener().getFileType(file.toString()) == Opener.UNKNOWN ? "not a recognised image format"
+					: "corrupt or truncated image";
+			throw new ImageReadException(file, type);
+		}
+		return planes(imp);
+	}
+
+	private static ImagePlus open(Path file) throws ImageReadException {
+		try {
+			Opener opener = new Opener();
+			opener.setSilentMode(true);
+			// ImageJ reports decoding problems through IJ.log/IJ.error; in batch mode they would only clutter stderr.
+			boolean wasBatch = ij.macro.Interpreter.isBatchMode();
+			ij.macro.Interpreter.batchMode = true;
+			try {
+				return opener.openImage(file.toAbsolutePath().toString());
+			} finally {
+				ij.macro.Interpreter.batchMode = wasBatch;
+			}
+		} catch (RuntimeException | OutOfMemoryError e) {
+			throw new ImageReadException(file, "decoder failed: " + e, e);
+		}
+	}
+
+	/** One plane per stack slice; RGB slices become three channels. */
+	public static List<ImagePlane> planes(ImagePlus imp) {
+		ImageStack stack = imp.getStack();
+		List<ImagePlane> out = new ArrayList<>(stack.getSize());
+		for (int s = 1; s <= stack.getSize(); s++) {
+			out.add(plane(stack.getProcessor(s), imp.getBitDepth(), imp.getCalibration()));
+		}
+		return out;
+	}
+
+	public static ImagePlane plane(ImageProcessor ip, int bitDepth, Calibration cal) {
+		int w = ip.getWidth();
+		int h = ip.getHeight();
+		if (ip instanceof ColorProcessor cp) {
+			int n = w * h;
+			float[] px = new float[3 * n];
+			int[] rgb = (int[]) cp.getPixels();
+			for (int i = 0; i < n; i++) {
+				px[i] = (rgb[i] >> 16) & 0xff;
+				px[n + i] = (rgb[i] >> 8) & 0xff;
+				px[2 * n + i] = rgb[i] & 0xff;
+			}
+			return new ImagePlane(w, h, 3, px, 24);
+		}
+		// Calibrated values (e.g. signed 16-bit, DICOM rescale) so intensities mean what the file says.
+		float[] px = new float[w * h];
+		float[] table = bitDepth != 32 && cal != null && cal.calibrated() ? cal.getCTable() : null;
+		for (int i = 0; i < px.length; i++) {
+			px[i] = table != null ? table[ip.get(i)] : ip.getf(i);
+		}
+		return new ImagePlane(w, h, 1, px, bitDepth);
+	}
+}

@@ -1,0 +1,127 @@
+package org.duodistill.data;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+
+import java.util.Arrays;
+
+/**
+ * How an image becomes a network input (METHOD.md step 0): resize to size x size, robust per-image
+ * scaling (low..high percentile to [0,1], any bit depth or unit), channel conversion, then mean/std
+ * normalisation. Stored in model.json so inference does exactly what training did.
+ */
+public record Preprocessing(int size, int channels, double lowPercentile, double highPercentile, float[] mean,
+		float[] std) {
+
+	public static final double DEFAULT_LOW = 0.5;
+	public static final double DEFAULT_HIGH = 99.5;
+	/** ImageNet statistics, for teachers pretrained on ImageNet. */
+	public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+	public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+	public Preprocessing {
+		if (size < 8 || size > 4096) throw new IllegalArgumentException("input size must be 8..4096, got " + size);
+		if (channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1 or 3");
+		if (mean.length != channels || std.length != channels) throw new IllegalArgumentException("mean/std need one value per channel");
+		for (float s : std) if (!(s > 0)) throw new IllegalArgumentException("std must be positive");
+	}
+
+	/**
+	 * Resized, robustly scaled to [0,1] but not yet normalised, at the plane's own channel count:
+	 * the form that is cached and augmented.
+	 */
+	public static float[] scaled(ImagePlane plane, int size, double low, double high) {
+		int c = plane.channels();
+		int n = plane.width() * plane.height();
+		float[] out = new float[c * size * size];
+		for (int ch = 0; ch < c; ch++) {
+			float[] src = Arrays.copyOfRange(plane.pixels(), ch * n, (ch + 1) * n);
+			float[] resized = resize(src, plane.width(), plane.height(), size);
+			System.arraycopy(resized, 0, out, ch * size * size, size * size);
+		}
+		// One range for all channels keeps colour balance.
+		float[] sorted = out.clone();
+		Arrays.sort(sorted);
+		float lo = percentile(sorted, low);
+		float hi = percentile(sorted, high);
+		float range = hi - lo;
+		for (int i = 0; i < out.length; i++) {
+			float v = range > 0 ? (out[i] - lo) / range : 0f;
+			if (Float.isNaN(v)) v = 0f;
+			out[i] = Math.max(0f, Math.min(1f, v));
+		}
+		return out;
+	}
+
+	static float percentile(float[] sorted, double p) {
+		double pos = p / 100.0 * (sorted.length - 1);
+		int i = (int) Math.floor(pos);
+		int j = Math.min(sorted.length - 1, i + 1);
+		double f = pos - i;
+		return (float) (sorted[i] * (1 - f) + sorted[j] * f);
+	}
+
+	private static float[] resize(float[] src, int w, int h, int size) {
+		if (w == size && h == size) return src;
+		FloatProcessor fp = new FloatProcessor(w, h, src);
+		fp.setInterpolationMethod(ImageProcessor.BILINEAR);
+		return (float[]) fp.resize(size, size, true).getPixels();
+	}
+
+	/** Converts a cached [c, size, size] array to this model's channels and normalises it. */
+	public float[] normalise(float[] scaled, int sourceChannels) {
+		int n = size * size;
+		float[] out = new float[channels * n];
+		for (int ch = 0; ch < channels; ch++) {
+			for (int i = 0; i < n; i++) {
+				float v;
+				if (sourceChannels == channels) {
+					v = scaled[ch * n + i];
+				} else if (sourceChannels == 1) {
+					v = scaled[i];
+				} else {
+					v = 0.299f * scaled[i] + 0.587f * scaled[n + i] + 0.114f * scaled[2 * n + i];
+				}
+				out[ch * n + i] = (v - mean[ch]) / std[ch];
+			}
+		}
+		return out;
+	}
+
+	/** Convenience for inference: plane -> normalised network input. */
+	public float[] apply(ImagePlane plane) {
+		return normalise(scaled(plane, size, lowPercentile, highPercentile), plane.channels());
+	}
+
+	public JsonObject toJson() {
+		JsonObject o = new JsonObject();
+		o.addProperty("size", size);
+		o.addProperty("channels", channels);
+		o.addProperty("resize", "bilinear, stretched to a square, averaging when shrinking");
+		o.addProperty("intensity", "per-image robust scaling: percentiles to [0,1], clipped");
+		o.addProperty("low_percentile", lowPercentile);
+		o.addProperty("high_percentile", highPercentile);
+		o.add("mean", floats(mean));
+		o.add("std", floats(std));
+		return o;
+	}
+
+	public static Preprocessing fromJson(JsonObject o) {
+		return new Preprocessing(o.get("size").getAsInt(), o.get("channels").getAsInt(), o.get("low_percentile").getAsDouble(),
+				o.get("high_percentile").getAsDouble(), toFloats(o.getAsJsonArray("mean")), toFloats(o.getAsJsonArray("std")));
+	}
+
+	private static JsonArray floats(float[] v) {
+		JsonArray a = new JsonArray();
+		for (float x : v) a.add(x);
+		return a;
+	}
+
+	private static float[] toFloats(JsonArray a) {
+		float[] v = new float[a.size()];
+		for (int i = 0; i < v.length; i++) v[i] = a.get(i).getAsFloat();
+		return v;
+	}
+}

@@ -1,0 +1,74 @@
+package org.duodistill.infer;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import org.duodistill.data.ImagePlane;
+import org.duodistill.data.ImageReadException;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.model.DeviceWeights;
+import org.duodistill.model.Engines;
+import org.duodistill.model.ModelFolder;
+import org.duodistill.model.Predictor;
+import org.duodistill.model.SavedModel;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A model folder ready to classify images, stacks and files with the model's own preprocessing.
+ * Holds native memory: close it.
+ */
+public final class Classifier implements AutoCloseable {
+	private static final int BATCH = 32;
+
+	private final SavedModel model;
+	private final NDManager manager;
+	private final DeviceWeights weights;
+	private final ImageReaders readers;
+
+	public Classifier(SavedModel model, Device device, ImageReaders readers) {
+		this.model = model;
+		this.readers = readers;
+		this.manager = Engines.engine().newBaseManager(device);
+		this.weights = DeviceWeights.upload(model.spec(), model.weights(), manager, device);
+	}
+
+	public static Classifier open(Path modelDir, Device device) throws IOException {
+		return new Classifier(ModelFolder.read(modelDir), device, ImageReaders.standard());
+	}
+
+	public SavedModel model() {
+		return model;
+	}
+
+	public List<String> classNames() {
+		return model.classes();
+	}
+
+	/** Probabilities for each plane, in order. */
+	public List<Prediction> classify(String source, List<ImagePlane> planes) {
+		List<float[]> inputs = new ArrayList<>(planes.size());
+		for (ImagePlane p : planes) inputs.add(model.preprocessing().apply(p));
+		float[][] probs = Predictor.probabilities(weights, inputs, model.preprocessing().channels(), model.preprocessing().size(), BATCH);
+		List<Prediction> out = new ArrayList<>(planes.size());
+		for (int i = 0; i < probs.length; i++) {
+			int best = 0;
+			for (int c = 1; c < probs[i].length; c++) if (probs[i][c] > probs[i][best]) best = c;
+			out.add(new Prediction(source, i + 1, best, model.classes().get(best), probs[i][best], probs[i]));
+		}
+		return out;
+	}
+
+	/** Every plane of a file (one row per slice of a stack). */
+	public List<Prediction> classify(Path file) throws ImageReadException {
+		return classify(file.toString(), readers.read(file));
+	}
+
+	@Override
+	public void close() {
+		weights.close();
+		manager.close();
+	}
+}

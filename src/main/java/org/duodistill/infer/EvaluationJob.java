@@ -1,0 +1,54 @@
+package org.duodistill.infer;
+
+import ai.djl.Device;
+import org.duodistill.data.Dataset;
+import org.duodistill.data.DatasetException;
+import org.duodistill.data.DatasetLoader;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.data.Sample;
+import org.duodistill.data.Split;
+import org.duodistill.model.DeviceWeights;
+import org.duodistill.model.Engines;
+import org.duodistill.model.ModelFolder;
+import org.duodistill.model.SavedModel;
+import org.duodistill.train.Metrics;
+import org.duodistill.train.ModelTrainer;
+
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code evaluate}: a model folder against labelled images. Uses the folder's {@code test/} split
+ * when it has one, every usable image otherwise. Class names must be among the model's.
+ */
+public final class EvaluationJob {
+	private EvaluationJob() {}
+
+	public record Result(Metrics metrics, List<String> classes, int images, Dataset dataset) {}
+
+	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers) throws IOException, DatasetException {
+		SavedModel model = ModelFolder.read(modelDir);
+		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).load(data, false);
+		List<String> unknown = new ArrayList<>();
+		for (String c : ds.classes()) if (!model.classes().contains(c)) unknown.add(c);
+		if (!unknown.isEmpty()) {
+			throw new DatasetException(data + ": class(es) " + unknown + " are not known to the model, which predicts " + model.classes());
+		}
+		List<Sample> samples = ds.split(Split.TEST).isEmpty() ? ds.samples() : ds.split(Split.TEST);
+		if (samples.isEmpty()) throw new DatasetException(data + ": no usable labelled images");
+		List<Sample> remapped = new ArrayList<>(samples.size());
+		for (Sample s : samples) {
+			int label = model.classes().indexOf(ds.classes().get(s.label()));
+			remapped.add(new Sample(s.file(), s.slice(), label, s.split(), s.scaled(), s.channels()));
+		}
+		try (NDManager m = Engines.engine().newBaseManager(device);
+				DeviceWeights w = DeviceWeights.upload(model.spec(), model.weights(), m, device)) {
+			Metrics metrics = ModelTrainer.evaluate(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
+			return new Result(metrics, model.classes(), remapped.size(), ds);
+		}
+	}
+}

@@ -1,0 +1,55 @@
+package org.duodistill.model;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+
+/**
+ * Starts DJL's PyTorch engine offline (natives from the jar on the classpath, no downloads, no
+ * tracking) and picks the device.
+ */
+public final class Engines {
+	private static volatile boolean configured;
+
+	private Engines() {}
+
+	/** Must run before the engine first loads; later calls cannot change the thread count. */
+	public static synchronized void configure(int threads) {
+		if (!configured) {
+			System.setProperty("ai.djl.offline", "true");
+			System.setProperty("OPT_OUT_TRACKING", "true");
+			System.setProperty("ai.djl.default_engine", "PyTorch");
+			if (threads > 0) {
+				System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+				System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+			}
+			configured = true;
+		}
+	}
+
+	public static Engine engine() {
+		configure(0);
+		return Engine.getEngine("PyTorch");
+	}
+
+	/**
+	 * @param choice {@code auto}, {@code cpu} or {@code gpu}
+	 * @throws IllegalArgumentException for {@code gpu} when no GPU is visible, or an unknown choice
+	 */
+	public static Device device(String choice) {
+		Engine e = engine();
+		switch (choice == null ? "auto" : choice.toLowerCase(java.util.Locale.ROOT)) {
+			case "auto":
+				return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+			case "cpu":
+				return Device.cpu();
+			case "gpu":
+				if (e.getGpuCount() == 0) {
+					throw new IllegalArgumentException("--device gpu: DJL's PyTorch engine sees no GPU (CPU-only libtorch "
+							+ e.getVersion() + "); use --device cpu or auto, or point PYTORCH_LIBRARY_PATH at a CUDA libtorch");
+				}
+				return Device.gpu();
+			default:
+				throw new IllegalArgumentException("unknown device '" + choice + "'; use auto, cpu or gpu");
+		}
+	}
+}

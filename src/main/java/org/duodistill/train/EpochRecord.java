@@ -1,0 +1,23 @@
+package org.duodistill.train;
+
+/**
+ * One line of training history. {@code valF1B} and {@code valAccB} describe the auxiliary EMA
+ * teacher B (NaN when the method has none); {@code selectedOnTrain} is set when there was no
+ * validation data and selection used the training split.
+ */
+public record EpochRecord(String model, String stage, int epoch, double lr, double loss, double ceLoss, double kdLoss,
+		double valAccA, double valF1A, double valAccB, double valF1B, double seconds, long rssBytes, int liveTensors) {
+
+	public static String csvHeader() {
+		return "model,stage,epoch,lr,loss,ce_loss,kd_loss,val_accuracy_a,val_macro_f1_a,val_accuracy_b,val_macro_f1_b,seconds,rss_mb,live_tensors";
+	}
+
+	public String csvRow() {
+		return String.join(",", model, stage, Integer.toString(epoch), fmt(lr), fmt(loss), fmt(ceLoss), fmt(kdLoss), fmt(valAccA),
+				fmt(valF1A), fmt(valAccB), fmt(valF1B), fmt(seconds), Long.toString(rssBytes >> 20), Integer.toString(liveTensors));
+	}
+
+	static String fmt(double v) {
+		return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+	}
+}

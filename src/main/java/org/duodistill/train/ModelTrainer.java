@@ -1,0 +1,171 @@
+package org.duodistill.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import org.duodistill.data.Sample;
+import org.duodistill.model.DeviceWeights;
+import org.duodistill.model.Engines;
+import org.duodistill.model.HostTensor;
+import org.duodistill.model.Network;
+import org.duodistill.model.Predictor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Trains one model A by gradient, optionally distilling from a second model: either the EMA
+ * auxiliary teacher B (updated from A after every step, never by gradient) or a fixed large
+ * teacher (KD). Keeps the checkpoint of A with the best validation macro-F1.
+ */
+public final class ModelTrainer implements AutoCloseable {
+	private final String name;
+	private final DeviceWeights a;
+	private final DeviceWeights emaTeacher;
+	private final DeviceWeights fixedTeacher;
+	private final TrainingData data;
+	private final TrainingOptions options;
+	private final AdamW optimizer;
+	private final Random rng;
+	private final List<EpochRecord> history = new ArrayList<>();
+	private LinkedHashMap<String, HostTensor> best;
+	private double bestF1 = Double.NEGATIVE_INFINITY;
+	private int bestEpoch = -1;
+	private int epoch;
+	private boolean cancelled;
+
+	/**
+	 * @param emaTeacher B, or null; it must not require gradients
+	 * @param fixedTeacher a frozen large teacher for KD, or null
+	 */
+	public ModelTrainer(String name, DeviceWeights a, DeviceWeights emaTeacher, DeviceWeights fixedTeacher, TrainingData data,
+			TrainingOptions options) {
+		this.name = name;
+		this.a = a;
+		this.emaTeacher = emaTeacher;
+		this.fixedTeacher = fixedTeacher;
+		this.data = data;
+		this.options = options;
+		this.rng = new Random(options.seed() * 7919 + name.hashCode());
+		a.requireGradients(true);
+		this.optimizer = new AdamW(a, options.weightDecay());
+	}
+
+	/**
+	 * Runs {@code epochs} epochs. {@code distil} adds the KD term from B (or the fixed teacher);
+	 * B follows A by EMA whenever it exists and {@code distil} is on.
+	 */
+	public void runStage(String stage, int epochs, double lr, int warmupEpochs, boolean distil) {
+		int nTrain = data.train().size();
+		int batchesPerEpoch = Batches.epoch(nTrain, options.batchSize(), new Random(0)).size();
+		CosineSchedule schedule = new CosineSchedule(lr, (long) warmupEpochs * batchesPerEpoch, (long) epochs * batchesPerEpoch);
+		Network netA = a.spec().network();
+		DeviceWeights kdTeacher = distil ? (emaTeacher != null ? emaTeacher : fixedTeacher) : null;
+		long step = 0;
+		for (int e = 0; e < epochs && !cancelled; e++) {
+			epoch++;
+			long t0 = System.nanoTime();
+			double lossSum = 0;
+			double ceSum = 0;
+			double kdSum = 0;
+			int seen = 0;
+			List<int[]> batches = Batches.epoch(nTrain, options.batchSize(), rng);
+			double currentLr = schedule.at(step);
+			for (int bi = 0; bi < batches.size(); bi++) {
+				if (data.listener().isCancelled()) {
+					cancelled = true;
+					data.listener().message(name + ": cancelled during epoch " + epoch + "; keeping the best checkpoint so far"
+							+ (bestEpoch > 0 ? " (epoch " + bestEpoch + ")" : ""));
+					break;
+				}
+				data.listener().batch(name, stage, epoch, bi + 1, batches.size());
+				int[] idx = batches.get(bi);
+				currentLr = schedule.at(step);
+				try (NDScope scope = new NDScope()) {
+					NDArray x = Batches.images(data.manager(), data.device(), data.train(), idx, data.preprocessing(),
+							data.augmentation(), rng);
+					int[] y = Batches.labels(data.train(), idx);
+					NDArray teacherLogits = kdTeacher == null ? null : kdTeacher.spec().network().forward(kdTeacher, x, false);
+					try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+						NDArray logits = netA.forward(a, x, true);
+						NDArray ce = Losses.crossEntropy(logits, y, options.labelSmoothing());
+						NDArray loss = ce;
+						if (teacherLogits != null) {
+							NDArray kd = Losses.distillation(logits, teacherLogits, options.temperature());
+							loss = ce.add(kd.mul((float) options.kdWeight()));
+							kdSum += kd.getFloat() * idx.length;
+						}
+						gc.backward(loss);
+						lossSum += loss.getFloat() * idx.length;
+						ceSum += ce.getFloat() * idx.length;
+					}
+					optimizer.step(currentLr);
+					if (distil && emaTeacher != null) Ema.update(emaTeacher, a, options.emaMomentum());
+				}
+				seen += idx.length;
+				step++;
+			}
+			if (seen == 0) break;
+			Evaluation evalA = evaluate(a, data.selectionSet());
+			Evaluation evalB = emaTeacher == null ? null : evaluate(emaTeacher, data.selectionSet());
+			if (evalA.metrics().macroF1() >= bestF1) {
+				bestF1 = evalA.metrics().macroF1();
+				bestEpoch = epoch;
+				best = a.download();
+			}
+			EpochRecord r = new EpochRecord(name, stage, epoch, currentLr, lossSum / seen, ceSum / seen,
+					kdTeacher == null ? Double.NaN : kdSum / seen, evalA.metrics().accuracy(), evalA.metrics().macroF1(),
+					evalB == null ? Double.NaN : evalB.metrics().accuracy(), evalB == null ? Double.NaN : evalB.metrics().macroF1(),
+					(System.nanoTime() - t0) / 1e9, ResidentMemory.bytes(), data.manager().getManagedArrays().size());
+			history.add(r);
+			data.listener().epoch(r);
+		}
+	}
+
+	public record Evaluation(Metrics metrics, float[][] probabilities) {}
+
+	public Evaluation evaluate(DeviceWeights w, List<Sample> samples) {
+		return evaluate(w, samples, data.preprocessing(), options.batchSize(), data.numClasses());
+	}
+
+	public static Evaluation evaluate(DeviceWeights w, List<Sample> samples, org.duodistill.data.Preprocessing prep, int batch,
+			int numClasses) {
+		List<float[]> inputs = new ArrayList<>(samples.size());
+		int[] labels = new int[samples.size()];
+		for (int i = 0; i < samples.size(); i++) {
+			Sample s = samples.get(i);
+			inputs.add(prep.normalise(s.scaled(), s.channels()));
+			labels[i] = s.label();
+		}
+		float[][] p = Predictor.probabilities(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16));
+		return new Evaluation(Metrics.compute(p, labels, numClasses), p);
+	}
+
+	/** The best checkpoint of A so far (the current weights if no epoch finished). */
+	public LinkedHashMap<String, HostTensor> bestWeights() {
+		return best != null ? best : a.download();
+	}
+
+	public int bestEpoch() {
+		return bestEpoch;
+	}
+
+	public double bestF1() {
+		return bestF1;
+	}
+
+	public boolean cancelled() {
+		return cancelled;
+	}
+
+	public List<EpochRecord> history() {
+		return history;
+	}
+
+	@Override
+	public void close() {
+		optimizer.close();
+	}
+}

@@ -1,0 +1,300 @@
+package org.duodistill.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import org.duodistill.data.Augmentation;
+import org.duodistill.data.Dataset;
+import org.duodistill.data.Preprocessing;
+import org.duodistill.data.Sample;
+import org.duodistill.data.Split;
+import org.duodistill.model.Architectures;
+import org.duodistill.model.CheckpointImport;
+import org.duodistill.model.DeviceWeights;
+import org.duodistill.model.HostTensor;
+import org.duodistill.model.ModelFolder;
+import org.duodistill.model.ModelSpec;
+import org.duodistill.model.SavedModel;
+import org.duodistill.model.WeightInit;
+import org.duodistill.select.WeightSelection;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The method end to end (METHOD.md): get the teacher, initialise students by weight selection,
+ * train with the chosen method, pick the best checkpoint, test. UI-free; the CLI and the Fiji
+ * commands are thin adapters over it.
+ */
+public final class Pipeline implements AutoCloseable {
+	private final Dataset dataset;
+	private final TrainingOptions options;
+	private final Device device;
+	private final NDManager manager;
+	private final TrainingListener listener;
+
+	/** @param dataset already split (see {@link org.duodistill.data.Splitter}) */
+	public Pipeline(Dataset dataset, TrainingOptions options, Device device, TrainingListener listener) {
+		this.dataset = dataset;
+		this.options = options;
+		this.device = device;
+		this.manager = org.duodistill.model.Engines.engine().newBaseManager(device);
+		this.listener = listener == null ? TrainingListener.NONE : listener;
+		if (dataset.split(Split.TRAIN).size() < 2) {
+			throw new IllegalArgumentException("the training split has " + dataset.split(Split.TRAIN).size() + " images; at least 2 are needed");
+		}
+	}
+
+	/**
+	 * @param teacher {@code auto}, a {@code .safetensors}/{@code .npz} checkpoint or a DuoDistill model folder
+	 * @param teacherArch architecture of an auto teacher, or the expected one of an imported checkpoint (null: infer)
+	 */
+	public Teacher prepareTeacher(String teacher, String teacherArch, int size) throws IOException {
+		int k = dataset.numClasses();
+		if (teacher == null || teacher.equals("auto")) {
+			int channels = dataset.hasColour() ? 3 : 1;
+			ModelSpec spec = Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, channels, k);
+			Preprocessing prep = datasetPreprocessing(size, channels);
+			listener.message("training teacher " + spec.describe() + " on " + dataset.split(Split.TRAIN).size() + " images (auto)");
+			Teacher untrained = new Teacher(spec, WeightInit.random(spec, options.seed() + 1), "auto", "auto:" + dataset.fingerprint(),
+					false, prep, List.of(), 0, null);
+			return trainTeacher(untrained);
+		}
+		Path path = Path.of(teacher);
+		if (Files.isDirectory(path)) {
+			SavedModel m = ModelFolder.read(path);
+			boolean same = m.classes().equals(dataset.classes());
+			ModelSpec spec = m.spec();
+			if (teacherArch != null && !teacherArch.equals(spec.name())) {
+				throw new IllegalArgumentException("--teacher-arch " + teacherArch + " but the teacher folder holds " + spec.name());
+			}
+			return new Teacher(spec, m.weights(), path.toString(), fingerprint(path.resolve(ModelFolder.WEIGHTS)), same,
+					new Preprocessing(size, spec.inChannels(), Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH,
+							m.preprocessing().mean(), m.preprocessing().std()), List.of(), 0, null);
+		}
+		CheckpointImport.Imported imp = CheckpointImport.load(path, teacherArch);
+		ModelSpec spec = imp.spec();
+		Preprocessing prep = spec.inChannels() == 3
+				? new Preprocessing(size, 3, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD)
+				: datasetPreprocessing(size, spec.inChannels());
+		listener.message("imported teacher " + spec.describe() + " from " + path);
+		return new Teacher(spec, imp.weights(), path.toString(), fingerprint(path), false, prep, List.of(), 0, null);
+	}
+
+	/** Mean and standard deviation of the training images per model channel. */
+	public Preprocessing datasetPreprocessing(int size, int channels) {
+		Preprocessing unit = new Preprocessing(size, channels, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH,
+				filled(channels, 0f), filled(channels, 1f));
+		double[] sum = new double[channels];
+		double[] sq = new double[channels];
+		long per = (long) size * size;
+		long count = 0;
+		for (Sample s : dataset.split(Split.TRAIN)) {
+			float[] x = unit.normalise(s.scaled(), s.channels());
+			for (int c = 0; c < channels; c++) {
+				for (int i = 0; i < per; i++) {
+					double v = x[(int) (c * per + i)];
+					sum[c] += v;
+					sq[c] += v * v;
+				}
+			}
+			count += per;
+		}
+		float[] mean = new float[channels];
+		float[] std = new float[channels];
+		for (int c = 0; c < channels; c++) {
+			mean[c] = (float) (sum[c] / count);
+			std[c] = (float) Math.max(1e-3, Math.sqrt(Math.max(0, sq[c] / count - mean[c] * (double) mean[c])));
+		}
+		return new Preprocessing(size, channels, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH, mean, std);
+	}
+
+	private static float[] filled(int n, float v) {
+		float[] a = new float[n];
+		java.util.Arrays.fill(a, v);
+		return a;
+	}
+
+	/** Trains (or fine-tunes, with a fresh head) the teacher on the training split with cross-entropy. */
+	public Teacher trainTeacher(Teacher t) {
+		long t0 = System.nanoTime();
+		ModelSpec spec = t.spec().withClasses(dataset.numClasses());
+		LinkedHashMap<String, HostTensor> w = new LinkedHashMap<>(t.weights());
+		if (!t.trainedOnClasses()) WeightInit.freshHead(spec, w, options.seed() + 2);
+		Outcome o = train("teacher", spec, w, null, null, t.preprocessing(), options.withMethod(Method.TEACHER));
+		return new Teacher(spec, o.best, t.source(), t.fingerprint(), true, t.preprocessing(), o.history,
+				(System.nanoTime() - t0) / 1e9, o.test);
+	}
+
+	/** Trains one student (or the teacher baseline) with {@code method} and returns the deployable model. */
+	public TrainResult trainStudent(Method method, Teacher teacher, String studentArch) {
+		long t0 = System.nanoTime();
+		TrainingOptions opt = options.withMethod(method);
+		int k = dataset.numClasses();
+		Teacher tt = teacher;
+		if (method == Method.TEACHER || method == Method.KD) {
+			if (!tt.trainedOnClasses()) {
+				listener.message("fine-tuning the teacher on the training split first (its head does not predict these classes)");
+				tt = trainTeacher(tt);
+			}
+		}
+		Outcome o;
+		ModelSpec spec;
+		if (method == Method.TEACHER) {
+			spec = tt.spec();
+			if (tt.history().isEmpty()) {
+				o = train("teacher", spec, tt.weights(), null, null, tt.preprocessing(), opt);
+			} else {
+				// The auto or just fine-tuned teacher was trained with exactly this baseline's recipe.
+				o = new Outcome(tt.weights(), tt.history(), tt.history().isEmpty() ? -1 : bestEpochOf(tt.history()), false,
+						tt.testMetrics(), null, "test");
+				o = withEvaluation(o, spec, tt.preprocessing());
+			}
+		} else {
+			spec = Architectures.parse(studentArch == null ? Architectures.DEFAULT_STUDENT : studentArch, tt.spec().inChannels(), k);
+			String why = spec.incompatibilityWith(tt.spec());
+			if (why != null) throw new IllegalArgumentException(why);
+			LinkedHashMap<String, HostTensor> a;
+			LinkedHashMap<String, HostTensor> b = null;
+			if (method == Method.RANDOM) {
+				a = WeightInit.random(spec, opt.seed() + 3);
+			} else {
+				a = WeightSelection.select(tt.spec(), tt.weights(), spec, opt.selectorA(), opt.seed() + 4);
+			}
+			if (method == Method.DUAL_SKD) {
+				b = WeightSelection.select(tt.spec(), tt.weights(), spec, opt.selectorB(), opt.seed() + 5);
+			} else if (method == Method.WS_EMA) {
+				b = copy(a);
+			}
+			o = train("student", spec, a, b, method == Method.KD ? tt : null, tt.preprocessing(), opt);
+		}
+		JsonObject prov = provenance(opt, tt, o);
+		SavedModel model = new SavedModel(spec, o.best, dataset.classes(), tt.preprocessing(), prov);
+		return new TrainResult(model, method, o.test, o.val, o.evaluatedOn, o.history, o.bestEpoch, (System.nanoTime() - t0) / 1e9, o.cancelled);
+	}
+
+	private static int bestEpochOf(List<EpochRecord> h) {
+		int best = -1;
+		double f1 = Double.NEGATIVE_INFINITY;
+		for (EpochRecord r : h) {
+			if (r.valF1A() >= f1) {
+				f1 = r.valF1A();
+				best = r.epoch();
+			}
+		}
+		return best;
+	}
+
+	private record Outcome(LinkedHashMap<String, HostTensor> best, List<EpochRecord> history, int bestEpoch, boolean cancelled,
+			Metrics test, Metrics val, String evaluatedOn) {}
+
+	private Outcome train(String name, ModelSpec spec, LinkedHashMap<String, HostTensor> a, LinkedHashMap<String, HostTensor> b,
+			Teacher fixed, Preprocessing prep, TrainingOptions opt) {
+		TrainingData data = new TrainingData(dataset.split(Split.TRAIN), dataset.split(Split.VAL), dataset.numClasses(), prep,
+				Augmentation.defaults(opt.horizontalFlip()), device, manager, listener);
+		try (DeviceWeights wa = DeviceWeights.upload(spec, a, manager, device);
+				DeviceWeights wb = b == null ? null : DeviceWeights.upload(spec, b, manager, device);
+				DeviceWeights wt = fixed == null ? null : DeviceWeights.upload(fixed.spec(), fixed.weights(), manager, device);
+				ModelTrainer trainer = new ModelTrainer(name, wa, wb, wt, data, opt)) {
+			int ft = opt.finetuneEpochs();
+			if (opt.method().usesEmaTeacher()) {
+				trainer.runStage("skd", opt.epochs() - ft, opt.learningRate(), opt.warmupEpochs(), true);
+				if (!trainer.cancelled() && ft > 0) {
+					trainer.runStage("finetune", ft, opt.learningRate() * opt.finetuneLrFactor(), 0, false);
+				}
+			} else if (opt.method() == Method.KD) {
+				trainer.runStage("kd", opt.epochs(), opt.learningRate(), opt.warmupEpochs(), true);
+			} else {
+				trainer.runStage("ce", opt.epochs(), opt.learningRate(), opt.warmupEpochs(), false);
+			}
+			Outcome o = new Outcome(trainer.bestWeights(), List.copyOf(trainer.history()), trainer.bestEpoch(), trainer.cancelled(),
+					null, null, null);
+			return withEvaluation(o, spec, prep);
+		}
+	}
+
+	/** Tests the best checkpoint on the test split (validation split when there is no test split). */
+	private Outcome withEvaluation(Outcome o, ModelSpec spec, Preprocessing prep) {
+		List<Sample> test = dataset.split(Split.TEST);
+		String on = "test";
+		if (test.isEmpty()) {
+			test = dataset.split(Split.VAL);
+			on = "val";
+		}
+		try (DeviceWeights best = DeviceWeights.upload(spec, o.best, manager, device)) {
+			Metrics tm = test.isEmpty() ? null : ModelTrainer.evaluate(best, test, prep, options.batchSize(), dataset.numClasses()).metrics();
+			List<Sample> val = dataset.split(Split.VAL);
+			Metrics vm = val.isEmpty() ? null : ModelTrainer.evaluate(best, val, prep, options.batchSize(), dataset.numClasses()).metrics();
+			return new Outcome(o.best, o.history, o.bestEpoch, o.cancelled, tm, vm, test.isEmpty() ? "none" : on);
+		}
+	}
+
+	private static LinkedHashMap<String, HostTensor> copy(LinkedHashMap<String, HostTensor> w) {
+		LinkedHashMap<String, HostTensor> c = new LinkedHashMap<>();
+		w.forEach((k, v) -> c.put(k, v.copy()));
+		return c;
+	}
+
+	private JsonObject provenance(TrainingOptions opt, Teacher t, Outcome o) {
+		JsonObject p = new JsonObject();
+		p.addProperty("method", opt.method().id());
+		p.add("options", opt.toJson());
+		p.addProperty("seed", opt.seed());
+		p.addProperty("created", Instant.now().toString());
+		p.addProperty("device", device.toString());
+		p.addProperty("best_epoch", o.bestEpoch);
+		p.addProperty("cancelled", o.cancelled);
+		JsonObject teacher = new JsonObject();
+		teacher.addProperty("source", t.source());
+		teacher.addProperty("fingerprint", t.fingerprint());
+		teacher.add("architecture", t.spec().toJson());
+		teacher.addProperty("parameters", t.spec().parameterCount());
+		p.add("teacher", teacher);
+		JsonObject ds = new JsonObject();
+		ds.addProperty("fingerprint", dataset.fingerprint());
+		ds.addProperty("train", dataset.split(Split.TRAIN).size());
+		ds.addProperty("val", dataset.split(Split.VAL).size());
+		ds.addProperty("test", dataset.split(Split.TEST).size());
+		ds.addProperty("skipped_files", dataset.skipped().size());
+		p.add("dataset", ds);
+		JsonObject metrics = new JsonObject();
+		if (o.test != null) metrics.add(o.evaluatedOn, metricsJson(o.test));
+		if (o.val != null && !"val".equals(o.evaluatedOn)) metrics.add("val", metricsJson(o.val));
+		p.add("metrics", metrics);
+		return p;
+	}
+
+	private JsonObject metricsJson(Metrics m) {
+		JsonObject j = new JsonObject();
+		m.asRows(dataset.classes()).forEach((k, v) -> {
+			if (!k.startsWith("confusion_")) j.addProperty(k, v);
+		});
+		return j;
+	}
+
+	static String fingerprint(Path file) {
+		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+			in.transferTo(java.io.OutputStream.nullOutputStream());
+			return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+		} catch (Exception e) {
+			return "unknown";
+		}
+	}
+
+	public Dataset dataset() {
+		return dataset;
+	}
+
+	@Override
+	public void close() {
+		manager.close();
+	}
+}

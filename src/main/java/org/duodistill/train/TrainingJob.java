@@ -1,0 +1,87 @@
+package org.duodistill.train;
+
+import ai.djl.Device;
+import org.duodistill.data.Csv;
+import org.duodistill.data.Dataset;
+import org.duodistill.data.DatasetException;
+import org.duodistill.data.DatasetLoader;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.data.Sample;
+import org.duodistill.data.SkippedFile;
+import org.duodistill.data.Splitter;
+import org.duodistill.model.ModelFolder;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One complete {@code train}: read the data, split, get the teacher, train with the method,
+ * write the model folder with its reports. Used by the command line and by Fiji alike.
+ */
+public final class TrainingJob {
+	public static final String HISTORY_CSV = "history.csv";
+	public static final String SKIPPED_CSV = "skipped-files.csv";
+	public static final String METRICS_CSV = "metrics.csv";
+	public static final String SPLIT_CSV = "split.csv";
+
+	public record Request(Path data, Path output, String teacher, String teacherArch, String studentArch, int size,
+			TrainingOptions options, Device device, boolean overwrite, ImageReaders readers) {}
+
+	private TrainingJob() {}
+
+	/** Loads, splits and (for the data-scarce setting) subsamples a labelled dataset. */
+	public static Dataset loadDataset(Path data, int size, ImageReaders readers, TrainingOptions options, TrainingListener listener)
+			throws DatasetException {
+		Dataset ds = new DatasetLoader(readers, size, listener::message).load(data, true);
+		for (SkippedFile s : ds.skipped()) listener.message("skipped " + s.file() + ": " + s.reason());
+		ds = Splitter.assign(ds, options.seed());
+		return Splitter.subsampleTraining(ds, options.trainFraction(), options.seed());
+	}
+
+	public static TrainResult run(Request r, TrainingListener listener) throws IOException, DatasetException {
+		ModelFolder.checkWritable(r.output().toAbsolutePath(), r.overwrite());
+		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.options(), listener);
+		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped",
+				ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(), ds.split(org.duodistill.data.Split.VAL).size(),
+				ds.split(org.duodistill.data.Split.TEST).size(), ds.skipped().size()));
+		try (Pipeline p = new Pipeline(ds, r.options(), r.device(), listener)) {
+			Teacher teacher = p.prepareTeacher(r.teacher(), r.teacherArch(), r.size());
+			TrainResult result = p.trainStudent(r.options().method(), teacher, r.studentArch());
+			List<EpochRecord> history = new java.util.ArrayList<>(teacher.history());
+			if (result.method() != Method.TEACHER) history.addAll(result.history());
+			ModelFolder.write(r.output(), result.model(), reports(ds, result, history), r.overwrite());
+			return result;
+		}
+	}
+
+	static Map<String, String> reports(Dataset ds, TrainResult result, List<EpochRecord> history) {
+		Map<String, String> files = new LinkedHashMap<>();
+		StringBuilder h = new StringBuilder(EpochRecord.csvHeader()).append('\n');
+		for (EpochRecord e : history) h.append(e.csvRow()).append('\n');
+		files.put(HISTORY_CSV, h.toString());
+		files.put(SKIPPED_CSV, skippedCsv(ds.skipped()));
+		if (result.testMetrics() != null) files.put(METRICS_CSV, metricsCsv(result.testMetrics(), ds.classes(), result.evaluatedOn()));
+		StringBuilder s = new StringBuilder("file,slice,label,split\n");
+		for (Sample x : ds.samples()) s.append(Csv.row(x.file(), x.slice(), ds.classes().get(x.label()), x.split().label())).append('\n');
+		files.put(SPLIT_CSV, s.toString());
+		return files;
+	}
+
+	public static String skippedCsv(List<SkippedFile> skipped) {
+		StringBuilder b = new StringBuilder("file,reason\n");
+		for (SkippedFile s : skipped) b.append(Csv.row(s.file(), s.reason())).append('\n');
+		return b.toString();
+	}
+
+	/** {@code metric,value} rows (which split they come from is recorded in model.json). */
+	public static String metricsCsv(Metrics m, List<String> classes, String evaluatedOn) {
+		StringBuilder b = new StringBuilder("metric,value\n");
+		for (Map.Entry<String, Double> e : m.asRows(classes).entrySet()) {
+			b.append(Csv.row(e.getKey(), EpochRecord.fmt(e.getValue()))).append('\n');
+		}
+		return b.toString();
+	}
+}

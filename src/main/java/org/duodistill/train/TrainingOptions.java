@@ -1,0 +1,103 @@
+package org.duodistill.train;
+
+import com.google.gson.JsonObject;
+import org.duodistill.select.ElementSelector;
+
+/**
+ * Every knob of a training run with METHOD.md's defaults. Immutable; the {@code with...} methods
+ * return changed copies.
+ */
+public record TrainingOptions(Method method, int epochs, int batchSize, double learningRate, double weightDecay,
+		int warmupEpochs, double emaMomentum, double temperature, double kdWeight, double labelSmoothing,
+		double finetuneFraction, double finetuneLrFactor, long seed, boolean horizontalFlip, ElementSelector selectorA,
+		ElementSelector selectorB, double trainFraction) {
+
+	public static TrainingOptions defaults() {
+		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, 0.996, 4.0, 1.0, 0.1, 0.2, 0.1, 42, false,
+				ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0);
+	}
+
+	public TrainingOptions {
+		if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
+		if (batchSize < 2) throw new IllegalArgumentException("--batch must be >= 2 (BatchNorm needs two samples), got " + batchSize);
+		if (!(learningRate > 0) || learningRate > 10) throw new IllegalArgumentException("--lr must be in (0, 10], got " + learningRate);
+		if (emaMomentum < 0 || emaMomentum > 1) throw new IllegalArgumentException("EMA momentum must be in [0,1]");
+		if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0");
+		if (!(trainFraction > 0) || trainFraction > 1) throw new IllegalArgumentException("--train-fraction must be in (0, 1], got " + trainFraction);
+	}
+
+	/** Epochs of the final CE-only stage for the SKD methods; the total stays {@link #epochs()}. */
+	public int finetuneEpochs() {
+		if (!method.usesEmaTeacher() || epochs < 2) return 0;
+		return Math.max(1, (int) Math.round(epochs * finetuneFraction));
+	}
+
+	public TrainingOptions withMethod(Method m) {
+		return new TrainingOptions(m, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+	}
+
+	public TrainingOptions withEpochs(int e) {
+		return new TrainingOptions(method, e, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+	}
+
+	public TrainingOptions withBatch(int b) {
+		return new TrainingOptions(method, epochs, b, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+	}
+
+	public TrainingOptions withLearningRate(double lr) {
+		return new TrainingOptions(method, epochs, batchSize, lr, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+	}
+
+	public TrainingOptions withSeed(long s) {
+		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, s, horizontalFlip, selectorA, selectorB, trainFraction);
+	}
+
+	public TrainingOptions withHorizontalFlip(boolean f) {
+		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, f, selectorA, selectorB, trainFraction);
+	}
+
+	public TrainingOptions withSelectors(ElementSelector a, ElementSelector b) {
+		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, a, b, trainFraction);
+	}
+
+	public TrainingOptions withTrainFraction(double f) {
+		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, f);
+	}
+
+	public TrainingOptions withEmaMomentum(double m) {
+		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, m, temperature,
+				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+	}
+
+	public JsonObject toJson() {
+		JsonObject o = new JsonObject();
+		o.addProperty("method", method.id());
+		o.addProperty("epochs", epochs);
+		o.addProperty("finetune_epochs", finetuneEpochs());
+		o.addProperty("batch", batchSize);
+		o.addProperty("lr", learningRate);
+		o.addProperty("weight_decay", weightDecay);
+		o.addProperty("warmup_epochs", warmupEpochs);
+		o.addProperty("schedule", "cosine");
+		o.addProperty("optimizer", "AdamW");
+		o.addProperty("ema_momentum", emaMomentum);
+		o.addProperty("temperature", temperature);
+		o.addProperty("kd_weight", kdWeight);
+		o.addProperty("label_smoothing", labelSmoothing);
+		o.addProperty("finetune_lr_factor", finetuneLrFactor);
+		o.addProperty("seed", seed);
+		o.addProperty("horizontal_flip", horizontalFlip);
+		o.addProperty("selector_a", selectorA.describe());
+		o.addProperty("selector_b", selectorB.describe());
+		o.addProperty("train_fraction", trainFraction);
+		return o;
+	}
+}
