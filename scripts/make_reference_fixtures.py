@@ -567,7 +567,7 @@ def main():
     np.savez(os.path.join(args.out, "teacher_basic.npz"),
              **{k: v.numpy().astype(np.float32) for k, v in tb_state.items()})
     with open(os.path.join(args.out, "selection_indices.json"), "w") as f:
-        json.dump({"rounding": "uneven uniform: floor(i*(T-1)/(S-1) + 0.5) + offset, clamped to T-1 "
+        json.dump({"rounding": "uneven uniform: floor(i*(T-1)/(S-1) + 0.5) + offset, capped at T-S+i "
                                "(exact integer arithmetic); divisible: min(offset + i*T/S, T-1); "
                                "equal lengths: all indices",
                    "cases": index_table}, f, indent=1)

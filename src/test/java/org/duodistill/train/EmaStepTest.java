@@ -1,0 +1,90 @@
+package org.duodistill.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import org.duodistill.data.Augmentation;
+import org.duodistill.data.Preprocessing;
+import org.duodistill.data.Sample;
+import org.duodistill.data.Split;
+import org.duodistill.model.Architectures;
+import org.duodistill.model.DeviceWeights;
+import org.duodistill.model.Engines;
+import org.duodistill.model.HostTensor;
+import org.duodistill.model.ModelSpec;
+import org.duodistill.model.WeightInit;
+import org.duodistill.select.ElementSelector;
+import org.duodistill.select.WeightSelection;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** After one optimizer step, B has no gradient and equals m*B_before + (1-m)*A_after, BN statistics included. */
+class EmaStepTest {
+	@BeforeAll
+	static void engine() {
+		Engines.configure(2);
+	}
+
+	static List<Sample> randomSamples(int n, int size, int classes, long seed) {
+		Random r = new Random(seed);
+		List<Sample> out = new ArrayList<>();
+		for (int i = 0; i < n; i++) {
+			float[] x = new float[size * size];
+			for (int j = 0; j < x.length; j++) x[j] = r.nextFloat();
+			out.add(new Sample(Path.of("img" + i + ".png"), 1, i % classes, Split.TRAIN, x, 1));
+		}
+		return out;
+	}
+
+	@Test
+	void oneStepOfDualSkdUpdatesBByEmaOnlyAndGivesItNoGradient() {
+		ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
+		ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
+		LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
+		LinkedHashMap<String, HostTensor> a0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2);
+		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
+		List<Sample> train = randomSamples(8, 32, 3, 4);
+		double m = 0.9; // far from 1 so that an update that skipped a tensor would show
+		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m);
+		Preprocessing prep = new Preprocessing(32, 1, 0.5, 99.5, new float[] {0.5f}, new float[] {0.25f});
+		try (NDManager root = Engines.engine().newBaseManager();
+				DeviceWeights a = DeviceWeights.upload(studentSpec, a0, root, Device.cpu());
+				DeviceWeights b = DeviceWeights.upload(studentSpec, b0, root, Device.cpu())) {
+			TrainingData data = new TrainingData(train, List.of(), 3, prep, Augmentation.none(), Device.cpu(), root, TrainingListener.NONE);
+			try (ModelTrainer t = new ModelTrainer("student", a, b, null, data, opt)) {
+				t.runStage("skd", 1, 1e-3, 0, true); // 8 samples, batch 8: exactly one step
+				assertEquals(1, t.history().size());
+			}
+			LinkedHashMap<String, HostTensor> aAfter = a.download();
+			LinkedHashMap<String, HostTensor> bAfter = b.download();
+			int changedStats = 0;
+			for (String name : studentSpec.tensorShapes().keySet()) {
+				assertFalse(b.get(name).hasGradient(), "B must not take gradients: " + name);
+				float[] before = b0.get(name).data();
+				float[] aa = aAfter.get(name).data();
+				float[] bb = bAfter.get(name).data();
+				for (int i = 0; i < bb.length; i++) {
+					double expected = m * before[i] + (1 - m) * aa[i];
+					if (Math.abs(expected - bb[i]) > 1e-5 + 1e-5 * Math.abs(expected)) {
+						fail(name + "[" + i + "]: B = " + bb[i] + ", expected m*B+(1-m)*A = " + expected);
+					}
+				}
+				if (studentSpec.isStatistic(name) && !java.util.Arrays.equals(a0.get(name).data(), aa)) changedStats++;
+			}
+			assertTrue(changedStats > 0, "A's BatchNorm statistics moved in the training step, so B's EMA of them is tested");
+			assertFalse(java.util.Arrays.equals(a0.get("layer1.0.conv1.weight").data(), aAfter.get("layer1.0.conv1.weight").data()),
+					"A was trained");
+			assertTrue(a.get("layer1.0.conv1.weight").hasGradient(), "A takes gradients");
+		}
+	}
+}

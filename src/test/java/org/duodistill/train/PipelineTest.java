@@ -1,0 +1,117 @@
+package org.duodistill.train;
+
+import ai.djl.Device;
+import org.duodistill.data.Dataset;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.data.Split;
+import org.duodistill.model.Engines;
+import org.duodistill.model.Fixtures;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole method on the committed sample images, with tiny models and few epochs. */
+class PipelineTest {
+	static Dataset data;
+	static final TrainingOptions OPT = TrainingOptions.defaults().withEpochs(4).withBatch(16);
+
+	@BeforeAll
+	static void load() throws Exception {
+		Engines.configure(2);
+		data = TrainingJob.loadDataset(Path.of("sample-images"), 32, ImageReaders.standard(), OPT, TrainingListener.NONE);
+	}
+
+	@Test
+	void dualSkdRunsBothStagesTracksBAndDoesNotLeakTensors() throws Exception {
+		List<String> messages = new ArrayList<>();
+		TrainingListener l = new TrainingListener() {
+			@Override
+			public void message(String text) {
+				messages.add(text);
+			}
+		};
+		try (Pipeline p = new Pipeline(data, OPT, Device.cpu(), l)) {
+			Teacher t = p.prepareTeacher("auto", "resnet10-w8", 32);
+			assertTrue(t.trainedOnClasses());
+			assertEquals(4, t.history().size());
+			TrainResult r = p.trainStudent(Method.DUAL_SKD, t, "resnet10-w4");
+			List<EpochRecord> h = r.history();
+			assertEquals(List.of("skd", "skd", "skd", "finetune"), h.stream().map(EpochRecord::stage).toList());
+			for (EpochRecord e : h.subList(0, 3)) {
+				assertFalse(Double.isNaN(e.kdLoss()), "SKD epochs carry a KD term");
+				assertFalse(Double.isNaN(e.valF1B()), "B is validated every epoch");
+			}
+			assertTrue(Double.isNaN(h.get(3).kdLoss()), "fine-tuning is CE only");
+			assertTrue(h.get(3).lr() <= OPT.learningRate() * OPT.finetuneLrFactor() + 1e-12, "fine-tune lr is x0.1");
+			// Native tensors: the same number alive after every epoch.
+			assertEquals(1, h.stream().mapToInt(EpochRecord::liveTensors).distinct().count(), h.toString());
+			assertNotNull(r.testMetrics());
+			assertEquals(data.split(Split.TEST).size(), r.testMetrics().n());
+			assertEquals("dual-skd", r.model().provenance().get("method").getAsString());
+			assertEquals(data.classes(), r.model().classes());
+			assertTrue(r.bestEpoch() >= 1 && r.bestEpoch() <= 4);
+			assertFalse(r.cancelled());
+		}
+	}
+
+	@Test
+	void kdWithAnImportedTeacherFineTunesTheTeacherFirst() throws Exception {
+		List<String> messages = new ArrayList<>();
+		TrainingListener l = new TrainingListener() {
+			@Override
+			public void message(String text) {
+				messages.add(text);
+			}
+		};
+		TrainingOptions opt = OPT.withEpochs(2);
+		try (Pipeline p = new Pipeline(data, opt, Device.cpu(), l)) {
+			Teacher t = p.prepareTeacher(Fixtures.resnet("teacher_basic.safetensors").toString(), null, 32);
+			assertFalse(t.trainedOnClasses(), "an imported 5-class teacher does not know these 3 classes");
+			TrainResult r = p.trainStudent(Method.KD, t, "resnet10-w8");
+			assertTrue(messages.stream().anyMatch(m -> m.contains("fine-tuning the teacher")), messages.toString());
+			assertEquals(List.of("kd", "kd"), r.history().stream().map(EpochRecord::stage).toList());
+			assertEquals(3, r.model().spec().numClasses());
+		}
+	}
+
+	@Test
+	void cancellingMidEpochKeepsTheBestCheckpointAndSaysSo() throws Exception {
+		List<String> messages = new ArrayList<>();
+		int[] batches = {0};
+		TrainingListener l = new TrainingListener() {
+			@Override
+			public void batch(String model, String stage, int epoch, int batch, int n) {
+				batches[0]++;
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return batches[0] >= 16; // after two batches of epoch 2 (210 images, batch 16: 14 batches per epoch)
+			}
+
+			@Override
+			public void message(String text) {
+				messages.add(text);
+			}
+		};
+		try (Pipeline p = new Pipeline(data, OPT, Device.cpu(), l)) {
+			Teacher t = new Teacher(org.duodistill.model.Architectures.parse("resnet10-w8", 1, 3),
+					org.duodistill.model.WeightInit.random(org.duodistill.model.Architectures.parse("resnet10-w8", 1, 3), 1), "test", "x",
+					true, p.datasetPreprocessing(32, 1), List.of(), 0, null);
+			TrainResult r = p.trainStudent(Method.SINGLE_WS, t, "resnet10-w4");
+			assertTrue(r.cancelled());
+			assertEquals(1, r.history().size(), "only the finished epoch is recorded");
+			assertEquals(1, r.bestEpoch());
+			assertTrue(messages.stream().anyMatch(m -> m.contains("cancelled during epoch 2") && m.contains("best checkpoint")), messages.toString());
+			assertTrue(r.model().provenance().get("cancelled").getAsBoolean());
+		}
+	}
+}
