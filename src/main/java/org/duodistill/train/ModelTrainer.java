@@ -107,7 +107,8 @@ public final class ModelTrainer implements AutoCloseable {
 				seen += idx.length;
 				step++;
 			}
-			if (seen == 0) break;
+			// A partly trained epoch is neither recorded nor allowed to replace the best checkpoint.
+			if (cancelled || seen == 0) break;
 			Evaluation evalA = evaluate(a, data.selectionSet());
 			Evaluation evalB = emaTeacher == null ? null : evaluate(emaTeacher, data.selectionSet());
 			if (evalA.metrics().macroF1() >= bestF1) {
