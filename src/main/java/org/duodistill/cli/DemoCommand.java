@@ -28,7 +28,7 @@ import java.util.Set;
  * and split, and prints one row per method.
  */
 final class DemoCommand {
-	static final int DEMO_EPOCHS = 12;
+	static final int DEMO_EPOCHS = 30;
 	static final String DEFAULT_METHODS = "random,single-ws,ws-ema,kd,dual-skd,teacher";
 
 	private DemoCommand() {}
