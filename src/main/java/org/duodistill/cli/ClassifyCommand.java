@@ -30,7 +30,7 @@ final class ClassifyCommand {
 		List<Path> files;
 		if (Files.isDirectory(input)) {
 			try (Stream<Path> s = Files.walk(input)) {
-				files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+				files = s.filter(Files::isRegularFile).filter(p -> !hidden(input.relativize(p))).sorted().toList();
 			}
 		} else {
 			files = List.of(input);
@@ -65,6 +65,12 @@ final class ClassifyCommand {
 			out.println(output + ": " + rows + " prediction(s)" + (failed > 0 ? ", " + failed + " file(s) skipped" : ""));
 		}
 		return 0;
+	}
+
+	/** Files or folders whose name starts with a dot (.DS_Store, .git, ...) are not images to classify. */
+	static boolean hidden(Path relative) {
+		for (Path part : relative) if (part.toString().startsWith(".")) return true;
+		return false;
 	}
 
 	private static String fmt(float v) {

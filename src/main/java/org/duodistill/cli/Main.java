@@ -38,6 +38,10 @@ public final class Main {
 			(args.length == 0 ? err : out).println(USAGE);
 			return args.length == 0 ? 2 : 0;
 		}
+		// Libraries print on System.out (ImageJ reports a truncated PNG there in headless mode); stdout
+		// carries CSV, so while a command runs anything printed that way goes to stderr instead.
+		PrintStream systemOut = System.out;
+		System.setOut(err);
 		try {
 			switch (args[0]) {
 				case "train": return TrainCommand.run(args, out, err);
@@ -59,6 +63,8 @@ public final class Main {
 		} catch (RuntimeException | OutOfMemoryError e) {
 			err.println("duodistill: internal error: " + oneLine(e.toString()));
 			return 1;
+		} finally {
+			System.setOut(systemOut);
 		}
 	}
 

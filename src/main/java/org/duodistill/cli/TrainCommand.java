@@ -5,6 +5,7 @@ import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
+import org.duodistill.model.ModelSpec;
 import org.duodistill.select.ElementSelector;
 import org.duodistill.train.Method;
 import org.duodistill.train.TrainResult;
@@ -30,12 +31,27 @@ final class TrainCommand {
 		Args a = new Args(argv, 1, OPTIONS, FLAGS);
 		Path data = Path.of(a.required("data"));
 		Path output = Path.of(a.required("output"));
-		TrainingOptions options = options(a);
+		TrainingOptions options;
+		try {
+			options = options(a);
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage()); // unknown method or selector, out-of-range number: wrong words
+		}
 		String teacherArch = a.get("teacher-arch", null);
 		String studentArch = a.get("student-arch", Architectures.DEFAULT_STUDENT);
 		// Validate names before any data is read, so a typo fails in a second, not after loading.
-		Architectures.parse(studentArch, 1, 2);
-		if (teacherArch != null) Architectures.parse(teacherArch, 1, 2);
+		ModelSpec student;
+		try {
+			student = Architectures.parse(studentArch, 1, 2);
+			if (teacherArch != null) Architectures.parse(teacherArch, 1, 2);
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
+		if (options.method() != Method.TEACHER && a.get("teacher", "auto").equals("auto")) {
+			// An auto teacher's architecture is known now; an imported one only once it is read.
+			String why = student.incompatibilityWith(Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, 1, 2));
+			if (why != null) throw new IllegalArgumentException(why);
+		}
 		Main.configureEngine(a);
 		Device device = Engines.device(a.get("device", "auto"));
 		ConsoleListener listener = new ConsoleListener(err, a.flag("quiet"));

@@ -23,13 +23,16 @@ import java.util.stream.Stream;
  * Files that cannot be used are skipped and listed, never fatal.
  */
 public final class DatasetLoader {
-	private static final List<String> SPLIT_DIRS = List.of("train", "val", "test");
+	private static final List<Split> SPLITS = List.of(Split.TRAIN, Split.VAL, Split.TEST);
 
 	private final ImageReaders readers;
 	private final int size;
 	private final Consumer<String> progress;
 
 	public DatasetLoader(ImageReaders readers, int size, Consumer<String> progress) {
+		if (size < Preprocessing.MIN_SIZE || size > Preprocessing.MAX_SIZE) {
+			throw new IllegalArgumentException("input size (--size) must be " + Preprocessing.MIN_SIZE + ".." + Preprocessing.MAX_SIZE + ", got " + size);
+		}
 		this.readers = readers;
 		this.size = size;
 		this.progress = progress == null ? s -> {} : progress;
@@ -106,17 +109,39 @@ public final class DatasetLoader {
 
 	private List<Entry> scanFolder(Path root, List<SkippedFile> skipped) throws DatasetException {
 		List<Entry> entries = new ArrayList<>();
+		List<Path> children = list(root);
 		boolean splitLayout = false;
-		for (String s : SPLIT_DIRS) splitLayout |= Files.isDirectory(root.resolve(s));
+		for (Path c : children) splitLayout |= !hidden(c) && splitFolder(c) != null;
 		if (splitLayout) {
-			for (String s : SPLIT_DIRS) {
-				Path dir = root.resolve(s);
-				if (Files.isDirectory(dir)) scanClassFolders(dir, Split.parse(s), entries, skipped);
+			// Every spelling Split.parse knows (train/training, val/valid/validation, test/testing), in split order.
+			for (Split s : SPLITS) {
+				for (Path c : children) {
+					if (!hidden(c) && splitFolder(c) == s) scanClassFolders(c, s, entries, skipped);
+				}
+			}
+			for (Path c : children) {
+				if (hidden(c) || splitFolder(c) != null) continue;
+				if (Files.isDirectory(c)) {
+					skipped.add(new SkippedFile(c, "folder beside the train/val/test folders is not a split; its files were not used"));
+				} else if (!documentation(c)) {
+					skipped.add(new SkippedFile(c, "not inside a class folder"));
+				}
 			}
 		} else {
 			scanClassFolders(root, Split.UNASSIGNED, entries, skipped);
 		}
 		return entries;
+	}
+
+	/** The split a folder directly under the data folder stands for, or null when it is not a split folder. */
+	private static Split splitFolder(Path p) {
+		if (!Files.isDirectory(p)) return null;
+		try {
+			Split s = Split.parse(p.getFileName().toString());
+			return s == Split.UNASSIGNED ? null : s;
+		} catch (IllegalArgumentException e) {
+			return null;
+		}
 	}
 
 	private void scanClassFolders(Path dir, Split split, List<Entry> entries, List<SkippedFile> skipped) throws DatasetException {
@@ -166,11 +191,16 @@ public final class DatasetLoader {
 		try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
 			String line;
 			int lineNo = 0;
+			boolean firstRow = true;
 			while ((line = r.readLine()) != null) {
 				lineNo++;
+				// Excel's "CSV UTF-8" starts with a byte-order mark, which Java's decoder keeps.
+				if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
 				if (line.isBlank() || line.startsWith("#")) continue;
 				List<String> cols = Csv.parseLine(line);
-				if (lineNo == 1 && cols.get(0).trim().equalsIgnoreCase("path")) continue;
+				boolean header = firstRow && cols.get(0).trim().equalsIgnoreCase("path");
+				firstRow = false;
+				if (header) continue;
 				if (cols.size() < 2 || cols.get(1).isBlank()) {
 					throw new DatasetException(csv + " line " + lineNo + ": expected path,label[,split], got '" + line + "'");
 				}

@@ -36,12 +36,23 @@ public final class ImageJReader implements ImageReader {
 		if (size == 0) throw new ImageReadException(file, "empty file (0 bytes)");
 		if (!Files.isReadable(file)) throw new ImageReadException(file, "file is not readable (permissions)");
 		ImagePlus imp = open(file);
-		if (imp == null || imp.getStackSize() == 0 || imp.getWidth() == 0) {
-			String type = new Opener().getFileType(file.toString()) == Opener.UNKNOWN ? "not a recognised image format"
-					: "corrupt or truncated image";
-			throw new ImageReadException(file, type);
+		// ImageJ opens any text file as a "text image"; prose gives one with no rows.
+		if (imp == null || imp.getStackSize() == 0 || imp.getWidth() == 0 || imp.getHeight() == 0) {
+			throw new ImageReadException(file, whyUnreadable(file));
 		}
 		return planes(imp);
+	}
+
+	/** The reason a file ImageJ could not open is unusable, judged from its content, not its name. */
+	private static String whyUnreadable(Path file) {
+		int type = new Opener().getFileType(file.toString());
+		if (type == Opener.UNKNOWN) return "not a recognised image format";
+		if (type == Opener.TEXT || type == Opener.JAVA_OR_TEXT) {
+			String ext = DatasetLoader.extension(file);
+			boolean textName = ext.isEmpty() || ext.equals("txt") || ext.equals("csv") || ext.equals("md") || ext.equals("java");
+			return "a text file, not an image" + (textName ? "" : " (despite its ." + ext + " extension)");
+		}
+		return "corrupt or truncated image";
 	}
 
 	private static ImagePlus open(Path file) throws ImageReadException {

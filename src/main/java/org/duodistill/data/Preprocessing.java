@@ -21,8 +21,11 @@ public record Preprocessing(int size, int channels, double lowPercentile, double
 	public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
 	public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
+	public static final int MIN_SIZE = 8;
+	public static final int MAX_SIZE = 4096;
+
 	public Preprocessing {
-		if (size < 8 || size > 4096) throw new IllegalArgumentException("input size must be 8..4096, got " + size);
+		if (size < MIN_SIZE || size > MAX_SIZE) throw new IllegalArgumentException("input size must be " + MIN_SIZE + ".." + MAX_SIZE + ", got " + size);
 		if (channels != 1 && channels != 3) throw new IllegalArgumentException("channels must be 1 or 3");
 		if (mean.length != channels || std.length != channels) throw new IllegalArgumentException("mean/std need one value per channel");
 		for (float s : std) if (!(s > 0)) throw new IllegalArgumentException("std must be positive");
@@ -41,11 +44,15 @@ public record Preprocessing(int size, int channels, double lowPercentile, double
 			float[] resized = resize(src, plane.width(), plane.height(), size);
 			System.arraycopy(resized, 0, out, ch * size * size, size * size);
 		}
-		// One range for all channels keeps colour balance.
-		float[] sorted = out.clone();
+		// One range for all channels keeps colour balance. Percentiles of the finite values only: NaN
+		// ("no data" in 32-bit images) or infinities would otherwise make the range NaN and blank the image.
+		float[] sorted = new float[out.length];
+		int finite = 0;
+		for (float v : out) if (Float.isFinite(v)) sorted[finite++] = v;
+		sorted = Arrays.copyOf(sorted, finite);
 		Arrays.sort(sorted);
-		float lo = percentile(sorted, low);
-		float hi = percentile(sorted, high);
+		float lo = finite == 0 ? 0f : percentile(sorted, low);
+		float hi = finite == 0 ? 0f : percentile(sorted, high);
 		float range = hi - lo;
 		for (int i = 0; i < out.length; i++) {
 			float v = range > 0 ? (out[i] - lo) / range : 0f;

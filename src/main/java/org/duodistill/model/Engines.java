@@ -26,6 +26,18 @@ public final class Engines {
 		}
 	}
 
+	/**
+	 * PyTorch's autograd switch is per thread and on by default; DJL turns it off only on the thread
+	 * that loads the engine. Training and inference run on other threads too (Fiji's command
+	 * threads), where in-place updates of trainable tensors would fail and teacher forward passes
+	 * would build graphs. Call before working with tensors on a thread; a GradientCollector turns
+	 * it on for its own scope and restores this state when closed.
+	 */
+	public static void noGradientsOnThisThread() {
+		engine();
+		ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+	}
+
 	public static Engine engine() {
 		configure(0);
 		return Engine.getEngine("PyTorch");

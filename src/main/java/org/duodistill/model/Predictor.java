@@ -15,6 +15,7 @@ public final class Predictor {
 	 * @return probabilities [inputs][classes]
 	 */
 	public static float[][] probabilities(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize) {
+		Engines.noGradientsOnThisThread();
 		Network net = weights.spec().network();
 		int k = weights.spec().numClasses();
 		float[][] out = new float[inputs.size()][];

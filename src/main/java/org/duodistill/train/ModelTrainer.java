@@ -58,6 +58,7 @@ public final class ModelTrainer implements AutoCloseable {
 	 * B follows A by EMA whenever it exists and {@code distil} is on.
 	 */
 	public void runStage(String stage, int epochs, double lr, int warmupEpochs, boolean distil) {
+		Engines.noGradientsOnThisThread();
 		int nTrain = data.train().size();
 		int batchesPerEpoch = Batches.epoch(nTrain, options.batchSize(), new Random(0)).size();
 		CosineSchedule schedule = new CosineSchedule(lr, (long) warmupEpochs * batchesPerEpoch, (long) epochs * batchesPerEpoch);

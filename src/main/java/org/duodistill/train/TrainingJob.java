@@ -80,7 +80,9 @@ public final class TrainingJob {
 	public static String metricsCsv(Metrics m, List<String> classes, String evaluatedOn) {
 		StringBuilder b = new StringBuilder("metric,value\n");
 		for (Map.Entry<String, Double> e : m.asRows(classes).entrySet()) {
-			b.append(Csv.row(e.getKey(), EpochRecord.fmt(e.getValue()))).append('\n');
+			String k = e.getKey();
+			boolean count = k.equals("n") || k.startsWith("support_") || k.startsWith("confusion_");
+			b.append(Csv.row(k, count ? Long.toString(Math.round(e.getValue())) : EpochRecord.fmt(e.getValue()))).append('\n');
 		}
 		return b.toString();
 	}

@@ -87,4 +87,22 @@ class EmaStepTest {
 			assertTrue(a.get("layer1.0.conv1.weight").hasGradient(), "A takes gradients");
 		}
 	}
+
+	/**
+	 * Autograd mode is per thread in PyTorch: training on a thread other than the one that loaded
+	 * the engine (as Fiji's command threads do) must work the same.
+	 */
+	@Test
+	void theSameStepWorksOnAThreadThatDidNotLoadTheEngine() throws Exception {
+		Engines.engine();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+		try {
+			pool.submit(() -> {
+				oneStepOfDualSkdUpdatesBByEmaOnlyAndGivesItNoGradient();
+				return null;
+			}).get();
+		} finally {
+			pool.shutdownNow();
+		}
+	}
 }

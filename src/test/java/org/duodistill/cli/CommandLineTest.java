@@ -1,0 +1,636 @@
+package org.duodistill.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.ShortProcessor;
+import org.duodistill.data.Csv;
+import org.duodistill.model.Engines;
+import org.duodistill.model.HostTensor;
+import org.duodistill.model.SafeTensors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The command line end to end, through {@link Main#run}: real 16-bit TIFFs written with ImageJ 1,
+ * the real PyTorch engine, tiny networks and two epochs. One model is trained once and shared.
+ * Accuracy is not asserted: two epochs on 24 images do not reliably beat chance (benchmarks judge
+ * accuracy).
+ */
+class CommandLineTest {
+	/** Keeps every training run in this class to a few seconds on two cores. */
+	static final String[] TINY = {"--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4", "--size", "32", "--epochs", "2",
+			"--batch", "8", "--threads", "2", "--seed", "7"};
+	/** Created before "bar" on purpose: class order must be by name, not by creation. */
+	static final List<String> CLASSES = List.of("bar", "disc");
+	static final int PER_CLASS = 16;
+	static final int STACK_SLICES = 4;
+
+	@TempDir
+	static Path shared;
+	static Path labelled;
+	static Path unlabelled;
+	static Path stack;
+	static Path model;
+	static Run trained;
+
+	@TempDir
+	Path work;
+
+	record Run(int code, String out, String err) {
+		List<String> errLines() {
+			return err.lines().filter(l -> !l.isBlank()).toList();
+		}
+
+		@Override
+		public String toString() {
+			return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+		}
+	}
+
+	static Run cli(Object... args) {
+		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code;
+		try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+			code = Main.run(a, o, e);
+		}
+		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	/** {@code train} with the {@link #TINY} settings; the given options come last and so win. */
+	static Run train(Object... args) {
+		List<Object> all = new ArrayList<>();
+		all.add("train");
+		all.addAll(List.of((Object[]) TINY));
+		all.addAll(List.of(args));
+		return cli(all.toArray());
+	}
+
+	@BeforeAll
+	static void trainSharedModel() throws Exception {
+		System.setProperty("java.awt.headless", "true");
+		labelled = shared.resolve("labelled");
+		writeLabelledDataset(labelled, PER_CLASS, 1);
+		unlabelled = shared.resolve("unlabelled");
+		Files.createDirectories(unlabelled);
+		Random r = new Random(99);
+		saveTiff(synthetic("disc", r), unlabelled.resolve("a-disc.tif"));
+		saveTiff(synthetic("bar", r), unlabelled.resolve("b-bar.tif"));
+		stack = unlabelled.resolve("c-stack.tif");
+		ImageStack s = new ImageStack(48, 48);
+		for (int i = 0; i < STACK_SLICES; i++) s.addSlice(synthetic(i % 2 == 0 ? "disc" : "bar", r));
+		assertTrue(new FileSaver(new ImagePlus("stack", s)).saveAsTiffStack(stack.toString()));
+		model = shared.resolve("models").resolve("tiny");
+		trained = train("--data", labelled, "--output", model);
+		assertEquals(0, trained.code(), trained.toString());
+	}
+
+	// ------------------------------------------------------------------ synthetic images
+
+	/** Class folders of 16-bit TIFFs; "disc" first so that name order differs from creation order. */
+	static void writeLabelledDataset(Path root, int perClass, long seed) throws IOException {
+		Random r = new Random(seed);
+		for (String c : List.of("disc", "bar")) {
+			Files.createDirectories(root.resolve(c));
+			for (int i = 0; i < perClass; i++) saveTiff(synthetic(c, r), root.resolve(c).resolve(String.format("%s-%02d.tif", c, i)));
+		}
+	}
+
+	/** A bright disc or a bright horizontal bar at a random place on a noisy 16-bit background. */
+	static ShortProcessor synthetic(String kind, Random r) {
+		int w = 48;
+		int h = 48;
+		ShortProcessor ip = new ShortProcessor(w, h);
+		double background = 800 + 400 * r.nextDouble();
+		double signal = 2500 + 1500 * r.nextDouble();
+		double noise = 80 + 80 * r.nextDouble();
+		int cx = 14 + r.nextInt(w - 28);
+		int cy = 14 + r.nextInt(h - 28);
+		int radius = 6 + r.nextInt(5);
+		int half = 2 + r.nextInt(2);
+		int x0 = 3 + r.nextInt(6);
+		int x1 = w - 4 - r.nextInt(6);
+		for (int y = 0; y < h; y++) {
+			for (int x = 0; x < w; x++) {
+				boolean on = kind.equals("disc") ? (x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius
+						: Math.abs(y - cy) <= half && x >= x0 && x <= x1;
+				double v = background + (on ? signal : 0) + noise * r.nextGaussian();
+				ip.set(x, y, (int) Math.max(0, Math.min(65535, Math.round(v))));
+			}
+		}
+		return ip;
+	}
+
+	static void saveTiff(ShortProcessor ip, Path file) {
+		assertTrue(new FileSaver(new ImagePlus(file.getFileName().toString(), ip)).saveAsTiff(file.toString()), file.toString());
+	}
+
+	// ------------------------------------------------------------------ helpers
+
+	static List<List<String>> readCsv(Path file) throws IOException {
+		return parseCsv(Files.readString(file, StandardCharsets.UTF_8));
+	}
+
+	static List<List<String>> parseCsv(String text) {
+		return text.lines().filter(l -> !l.isBlank()).map(Csv::parseLine).toList();
+	}
+
+	static Map<String, String> metricMap(List<List<String>> rows) {
+		assertEquals(List.of("metric", "value"), rows.get(0));
+		Map<String, String> m = new LinkedHashMap<>();
+		for (List<String> row : rows.subList(1, rows.size())) {
+			assertEquals(2, row.size(), row.toString());
+			m.put(row.get(0), row.get(1));
+		}
+		return m;
+	}
+
+	static JsonObject modelJson(Path dir) throws IOException {
+		return JsonParser.parseString(Files.readString(dir.resolve("model.json"))).getAsJsonObject();
+	}
+
+	static void copyTree(Path from, Path to) throws IOException {
+		try (Stream<Path> s = Files.walk(from)) {
+			for (Path p : s.toList()) {
+				Path t = to.resolve(from.relativize(p).toString());
+				if (Files.isDirectory(p)) Files.createDirectories(t);
+				else Files.copy(p, t);
+			}
+		}
+	}
+
+	static List<String> listing(Path dir) throws IOException {
+		try (Stream<Path> s = Files.walk(dir)) {
+			return s.filter(p -> !p.equals(dir)).map(p -> dir.relativize(p).toString()).sorted().toList();
+		}
+	}
+
+	static long countSplit(Path splitCsv, String split) throws IOException {
+		List<List<String>> rows = readCsv(splitCsv);
+		assertEquals(List.of("file", "slice", "label", "split"), rows.get(0));
+		return rows.stream().skip(1).filter(r -> r.get(3).equals(split)).count();
+	}
+
+	/**
+	 * A failed command: the expected exit code (or any non-zero one when {@code code} is -1), exactly
+	 * one {@code duodistill:} line on stderr that names the reason (for usage errors it comes first,
+	 * followed by the usage text; otherwise it is the last line), nothing on stdout.
+	 */
+	static String assertFails(Run r, int code, String... mentions) {
+		if (code < 0) assertNotEquals(0, r.code(), r.toString());
+		else assertEquals(code, r.code(), r.toString());
+		List<String> lines = r.errLines();
+		assertFalse(lines.isEmpty(), r.toString());
+		List<String> reasons = lines.stream().filter(l -> l.startsWith("duodistill:")).toList();
+		assertEquals(1, reasons.size(), "one reason line\n" + r);
+		String reason = reasons.get(0);
+		if (r.code() == 2) {
+			assertEquals(reason, lines.get(0), r.toString());
+			assertTrue(lines.get(1).startsWith("usage:"), r.toString());
+		} else {
+			assertEquals(reason, lines.get(lines.size() - 1), r.toString());
+			assertTrue(reason.startsWith("duodistill: error:"), r.toString());
+		}
+		for (String m : mentions) assertTrue(reason.contains(m), "reason should mention '" + m + "': " + reason);
+		assertEquals("", r.out(), "nothing on stdout when failing");
+		return reason;
+	}
+
+	/** The failed command left nothing at all in {@link #work}: no output folder, no hidden temporary folder beside it. */
+	void assertNothingWritten() throws IOException {
+		assertEquals(List.of(), listing(work), "files left behind in " + work);
+	}
+
+	// ------------------------------------------------------------------ train, evaluate, classify
+
+	@Test
+	void trainWritesACompleteModelFolder() throws Exception {
+		assertTrue(trained.out().startsWith(model.toString()), trained.toString());
+		assertEquals(1, trained.out().lines().count(), "one summary line on stdout: " + trained.out());
+		for (String f : List.of("model.json", "weights.safetensors", "history.csv", "split.csv", "skipped-files.csv")) {
+			assertTrue(Files.isRegularFile(model.resolve(f)), f + " in " + listing(model));
+		}
+		// No temporary or backup folder beside the model.
+		assertEquals(List.of("tiny"), listing(model.getParent()).stream().filter(p -> !p.contains("/")).toList());
+
+		JsonObject json = modelJson(model);
+		assertEquals(1, json.get("format_version").getAsInt());
+		JsonArray classes = json.getAsJsonArray("classes");
+		assertEquals(CLASSES, classes.asList().stream().map(e -> e.getAsString()).toList());
+		JsonObject arch = json.getAsJsonObject("architecture");
+		assertEquals("resnet10-w4", arch.get("name").getAsString());
+		assertEquals(CLASSES.size(), arch.get("num_classes").getAsInt());
+		assertEquals(1, arch.get("in_channels").getAsInt());
+		JsonObject prep = json.getAsJsonObject("preprocessing");
+		assertEquals(32, prep.get("size").getAsInt());
+		assertEquals(1, prep.get("channels").getAsInt());
+		assertEquals(1, prep.getAsJsonArray("mean").size());
+		assertEquals(1, prep.getAsJsonArray("std").size());
+		assertEquals("dual-skd", json.get("method").getAsString());
+		assertEquals("resnet10-w8", json.getAsJsonObject("teacher").getAsJsonObject("architecture").get("name").getAsString());
+
+		// One history row per epoch: the auto teacher's two, then the student's two (SKD, fine-tune).
+		List<List<String>> history = readCsv(model.resolve("history.csv"));
+		assertEquals("model", history.get(0).get(0));
+		List<List<String>> rows = history.subList(1, history.size());
+		assertEquals(List.of("teacher", "teacher", "student", "student"), rows.stream().map(r -> r.get(0)).toList(), history.toString());
+		assertEquals(List.of("ce", "ce", "skd", "finetune"), rows.stream().map(r -> r.get(1)).toList(), history.toString());
+		assertEquals(List.of("1", "2"), rows.subList(0, 2).stream().map(r -> r.get(2)).toList());
+
+		// Every image in exactly one split, stratified: something of each class in train, val and test.
+		List<List<String>> split = readCsv(model.resolve("split.csv"));
+		assertEquals(List.of("file", "slice", "label", "split"), split.get(0));
+		assertEquals(2 * PER_CLASS, split.size() - 1);
+		for (String c : CLASSES) {
+			for (String s : List.of("train", "val", "test")) {
+				assertTrue(split.stream().anyMatch(r -> r.get(2).equals(c) && r.get(3).equals(s)), c + " in " + s);
+			}
+		}
+		assertEquals(List.of(List.of("file", "reason")), readCsv(model.resolve("skipped-files.csv")));
+	}
+
+	@Test
+	void evaluateWritesMetricValueRowsForEveryImage() throws Exception {
+		Path metrics = work.resolve("metrics.csv");
+		Run r = cli("evaluate", "--model", model, "--data", labelled, "--output", metrics, "--threads", 2);
+		assertEquals(0, r.code(), r.toString());
+		assertTrue(r.out().startsWith(metrics.toString()), r.out());
+		Map<String, String> m = metricMap(readCsv(metrics));
+		for (String k : List.of("accuracy", "balanced_accuracy", "macro_f1", "macro_auc", "n")) assertTrue(m.containsKey(k), k + " in " + m);
+		// The folder has no test/ sub-folder, so every image is evaluated.
+		assertEquals(2 * PER_CLASS, Double.parseDouble(m.get("n")), 0.0);
+		List<String> bounded = new ArrayList<>(List.of("accuracy", "balanced_accuracy", "macro_f1", "macro_auc"));
+		for (String c : CLASSES) {
+			for (String k : List.of("sensitivity_", "specificity_", "f1_")) {
+				assertTrue(m.containsKey(k + c), k + c + " in " + m.keySet());
+				bounded.add(k + c);
+			}
+			assertEquals(PER_CLASS, Double.parseDouble(m.get("support_" + c)), 0.0);
+		}
+		for (String k : bounded) {
+			double v = Double.parseDouble(m.get(k));
+			assertTrue(v >= 0 && v <= 1, k + " = " + v);
+		}
+		assertEquals(List.of("metrics.csv"), listing(work), "no temporary file left beside the output");
+
+		// Without --output the same CSV goes to stdout.
+		Run s = cli("evaluate", "--model", model, "--data", labelled, "--threads", 2);
+		assertEquals(0, s.code(), s.toString());
+		assertEquals(Files.readString(metrics), s.out());
+	}
+
+	@Test
+	void classifyWritesOneRowPerImageOrSliceWithConsistentProbabilities() throws Exception {
+		Path predictions = work.resolve("predictions.csv");
+		Run r = cli("classify", "--model", model, "--input", unlabelled, "--output", predictions, "--threads", 2);
+		assertEquals(0, r.code(), r.toString());
+		assertTrue(r.out().contains("6 prediction(s)"), r.out());
+		List<List<String>> rows = readCsv(predictions);
+		assertEquals("file,slice,predicted,confidence,p_bar,p_disc", Files.readAllLines(predictions).get(0));
+		List<List<String>> data = rows.subList(1, rows.size());
+		assertEquals(2 + STACK_SLICES, data.size(), rows.toString());
+		assertEquals(List.of("a-disc.tif", "b-bar.tif"), data.subList(0, 2).stream().map(x -> Path.of(x.get(0)).getFileName().toString()).toList());
+		assertEquals(List.of("1", "1"), data.subList(0, 2).stream().map(x -> x.get(1)).toList());
+		List<List<String>> stackRows = data.subList(2, data.size());
+		for (List<String> row : stackRows) assertEquals(stack.getFileName(), Path.of(row.get(0)).getFileName());
+		assertEquals(List.of("1", "2", "3", "4"), stackRows.stream().map(x -> x.get(1)).toList());
+		for (List<String> row : data) assertConsistent(row);
+	}
+
+	@Test
+	void classifyWithoutOutputPrintsTheCsvOnStdout() {
+		Run r = cli("classify", "--model", model, "--input", stack, "--threads", 2);
+		assertEquals(0, r.code(), r.toString());
+		List<List<String>> rows = parseCsv(r.out());
+		assertEquals("file,slice,predicted,confidence,p_bar,p_disc", r.out().lines().findFirst().orElseThrow());
+		assertEquals(1 + STACK_SLICES, rows.size(), r.out());
+		for (int i = 1; i <= STACK_SLICES; i++) {
+			assertEquals(stack.toString(), rows.get(i).get(0));
+			assertEquals(Integer.toString(i), rows.get(i).get(1));
+			assertConsistent(rows.get(i));
+		}
+	}
+
+	/** Probabilities sum to one, predicted is their argmax and confidence their maximum. */
+	static void assertConsistent(List<String> row) {
+		assertEquals(4 + CLASSES.size(), row.size(), row.toString());
+		double[] p = row.subList(4, row.size()).stream().mapToDouble(Double::parseDouble).toArray();
+		double sum = 0;
+		int best = 0;
+		for (int c = 0; c < p.length; c++) {
+			assertTrue(p[c] >= 0 && p[c] <= 1, row.toString());
+			sum += p[c];
+			if (p[c] > p[best]) best = c;
+		}
+		assertEquals(1.0, sum, 1e-4, row.toString());
+		assertEquals(CLASSES.get(best), row.get(2), row.toString());
+		assertEquals(p[best], Double.parseDouble(row.get(3)), 1e-6, row.toString());
+	}
+
+	@Test
+	void trainFractionHalvesTheTrainingSplitOnly() throws Exception {
+		Path out = work.resolve("half");
+		Run r = train("--data", labelled, "--output", out, "--train-fraction", "0.5");
+		assertEquals(0, r.code(), r.toString());
+		Path full = model.resolve("split.csv");
+		Path half = out.resolve("split.csv");
+		assertEquals(countSplit(full, "train") / 2, countSplit(half, "train"));
+		assertEquals(countSplit(full, "val"), countSplit(half, "val"));
+		assertEquals(countSplit(full, "test"), countSplit(half, "test"));
+		JsonObject ds = modelJson(out).getAsJsonObject("dataset");
+		assertEquals(countSplit(half, "train"), ds.get("train").getAsLong());
+		assertEquals(0.5, modelJson(out).getAsJsonObject("options").get("train_fraction").getAsDouble(), 0.0);
+	}
+
+	// ------------------------------------------------------------------ corrupt input files
+
+	@Test
+	void corruptFilesAreSkippedListedAndReported() throws Exception {
+		Path data = work.resolve("data");
+		writeLabelledDataset(data, 6, 3);
+		// A real PNG, then one cut short in the middle of its image data.
+		Path png = work.resolve("whole.png");
+		ByteProcessor bp = new ByteProcessor(64, 64);
+		Random r = new Random(5);
+		for (int i = 0; i < 64 * 64; i++) bp.set(i, r.nextInt(256));
+		assertTrue(new FileSaver(new ImagePlus("whole", bp)).saveAsPng(png.toString()));
+		byte[] bytes = Files.readAllBytes(png);
+		Files.delete(png);
+		Path truncated = data.resolve("disc").resolve("truncated.png");
+		Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
+		Path empty = data.resolve("bar").resolve("empty.png");
+		Files.write(empty, new byte[0]);
+		Path text = data.resolve("bar").resolve("notes.tif");
+		Files.writeString(text, "this is not an image\nbut a note somebody saved with the wrong name\n");
+
+		Path out = work.resolve("model");
+		Run run = train("--data", data, "--output", out);
+		assertEquals(0, run.code(), run.toString());
+		List<List<String>> skipped = readCsv(out.resolve("skipped-files.csv"));
+		assertEquals(List.of("file", "reason"), skipped.get(0));
+		Map<String, String> reasons = skipped.stream().skip(1)
+				.collect(Collectors.toMap(x -> Path.of(x.get(0)).getFileName().toString(), x -> x.get(1)));
+		assertEquals(List.of("empty.png", "notes.tif", "truncated.png"), reasons.keySet().stream().sorted().toList(), skipped.toString());
+		for (Map.Entry<String, String> e : reasons.entrySet()) {
+			assertFalse(e.getValue().isBlank(), e.getKey());
+			assertTrue(run.err().lines().anyMatch(l -> l.contains(e.getKey()) && l.contains("skipped")), e.getKey() + " on stderr:\n" + run.err());
+		}
+		assertTrue(reasons.get("empty.png").contains("empty"), reasons.toString());
+		// The skipped files are in no split.
+		assertEquals(12, readCsv(out.resolve("split.csv")).size() - 1);
+		assertEquals(3, modelJson(out).getAsJsonObject("dataset").get("skipped_files").getAsInt());
+	}
+
+	// ------------------------------------------------------------------ errors: exit code, one line, nothing left behind
+
+	@Test
+	void missingDataFolder() throws Exception {
+		Run r = train("--data", work.resolve("no-such-folder"), "--output", work.resolve("model"));
+		assertFails(r, 1, "no-such-folder", "not found");
+		assertEquals(1, r.errLines().size(), r.toString());
+		assertNothingWritten();
+	}
+
+	@Test
+	void onlyOneClass() throws Exception {
+		Path data = shared.resolve("one-class");
+		Files.createDirectories(data);
+		copyTree(labelled.resolve("disc"), data.resolve("disc"));
+		Run r = train("--data", data, "--output", work.resolve("model"));
+		assertFails(r, 1, "1 class", "disc", "at least 2");
+		assertEquals(1, r.errLines().size(), r.toString());
+		assertNothingWritten();
+	}
+
+	@Test
+	void aClassWithOneUsableImage() throws Exception {
+		Path data = shared.resolve("thin-class");
+		copyTree(labelled, data);
+		try (Stream<Path> s = Files.list(data.resolve("bar"))) {
+			for (Path p : s.sorted().skip(1).toList()) Files.delete(p);
+		}
+		Files.write(data.resolve("bar").resolve("empty.tif"), new byte[0]);
+		Run r = train("--data", data, "--output", work.resolve("model"));
+		String reason = assertFails(r, 1, "bar (1)", "at least 2");
+		assertTrue(reason.contains("skipped"), reason);
+		assertNothingWritten();
+	}
+
+	@Test
+	void unknownMethod() throws Exception {
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--method", "magic");
+		assertFails(r, 2, "magic", "dual-skd");
+		assertNothingWritten();
+	}
+
+	@Test
+	void unknownStudentArchitecture() throws Exception {
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--student-arch", "vgg16");
+		assertFails(r, 2, "vgg16", "resnet18");
+		assertNothingWritten();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = {"resnet18-w8", "resnet10-w16"})
+	void aStudentLargerThanItsTeacher(String student) throws Exception {
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--student-arch", student);
+		assertFails(r, -1, student, "resnet10-w8", student.startsWith("resnet18") ? "deeper" : "wider");
+		assertNothingWritten();
+	}
+
+	@Test
+	void unknownOptionIsAUsageError() throws Exception {
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--frobnicate", "3");
+		assertFails(r, 2, "unknown option --frobnicate");
+		assertNothingWritten();
+	}
+
+	@Test
+	void missingRequiredOptionsAreUsageErrors() throws Exception {
+		assertFails(cli("train", "--data", labelled, "--epochs", 2), 2, "--output is required");
+		assertFails(cli("train", "--output", work.resolve("model")), 2, "--data is required");
+		assertFails(cli("evaluate", "--model", model), 2, "--data is required");
+		assertFails(cli("classify", "--model", model), 2, "--input is required");
+		assertFails(cli("classify", "--input", stack), 2, "--model is required");
+		assertFails(cli("train", "--data", labelled, "--output"), 2, "--output needs a value");
+		assertFails(cli("frobnicate"), 2, "unknown command");
+		Run none = cli();
+		assertEquals(2, none.code());
+		assertTrue(none.err().startsWith("usage:"), none.toString());
+		assertNothingWritten();
+	}
+
+	@Test
+	void anExistingNonEmptyOutputFolderIsLeftAlone() throws Exception {
+		Path out = work.resolve("model");
+		Files.createDirectories(out);
+		Files.writeString(out.resolve("precious.txt"), "mine");
+		Run r = train("--data", labelled, "--output", out);
+		assertFails(r, -1, "not empty", "--overwrite");
+		assertEquals(1, r.errLines().size(), r.toString());
+		assertEquals("mine", Files.readString(out.resolve("precious.txt")));
+		assertEquals(List.of("model", "model/precious.txt"), listing(work));
+	}
+
+	@Test
+	void existingCsvOutputsAreLeftAlone() throws Exception {
+		Path csv = work.resolve("taken.csv");
+		Files.writeString(csv, "mine");
+		assertFails(cli("evaluate", "--model", model, "--data", labelled, "--output", csv), -1, "taken.csv", "--overwrite");
+		assertFails(cli("classify", "--model", model, "--input", stack, "--output", csv), -1, "taken.csv", "--overwrite");
+		assertEquals("mine", Files.readString(csv));
+		assertEquals(List.of("taken.csv"), listing(work));
+	}
+
+	@Test
+	void gpuOnACpuOnlyMachine() throws Exception {
+		assumeTrue(Engines.engine().getGpuCount() == 0, "this machine has a GPU");
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--device", "gpu");
+		assertFails(r, -1, "--device gpu", "no GPU");
+		assertEquals(1, r.errLines().size(), r.toString());
+		assertNothingWritten();
+	}
+
+	// ------------------------------------------------------------------ damaged or newer model folders
+
+	@Test
+	void aModelFolderFromANewerVersionIsRefusedNamingTheVersion() throws Exception {
+		Path newer = work.resolve("newer");
+		copyTree(model, newer);
+		JsonObject json = modelJson(newer);
+		json.addProperty("format_version", 99);
+		Files.writeString(newer.resolve("model.json"), json.toString());
+		for (Run r : List.of(cli("classify", "--model", newer, "--input", stack), cli("evaluate", "--model", newer, "--data", labelled))) {
+			assertFails(r, 1, "model.json", "format 99", "Update DuoDistill");
+			assertEquals(1, r.errLines().size(), r.toString());
+		}
+	}
+
+	@Test
+	void aWeightsFileLackingATensorIsRefusedNamingIt() throws Exception {
+		Path damaged = work.resolve("damaged");
+		copyTree(model, damaged);
+		Path weights = damaged.resolve("weights.safetensors");
+		Map<String, HostTensor> tensors = new LinkedHashMap<>(SafeTensors.read(weights));
+		String gone = "layer2.0.conv1.weight";
+		assertTrue(tensors.containsKey(gone), tensors.keySet().toString());
+		tensors.remove(gone);
+		Files.delete(weights);
+		SafeTensors.write(weights, tensors);
+		for (Run r : List.of(cli("classify", "--model", damaged, "--input", stack), cli("evaluate", "--model", damaged, "--data", labelled))) {
+			assertFails(r, 1, "weights.safetensors", "missing", gone);
+			assertEquals(1, r.errLines().size(), r.toString());
+		}
+	}
+
+	@Test
+	void aMissingModelFolderIsAClearError() {
+		Path none = work.resolve("no-model");
+		assertFails(cli("classify", "--model", none, "--input", stack), 1, "no-model", "model folder not found");
+		assertFails(cli("evaluate", "--model", none, "--data", labelled), 1, "no-model", "model folder not found");
+	}
+
+	// ------------------------------------------------------------------ regressions found while writing these tests
+
+	/** ImageJ prints decoder failures (a truncated PNG) with System.out.println, into the CSV on stdout. */
+	@Test
+	void stdoutCarriesOnlyTheCsvWhenADecoderComplains() throws Exception {
+		Path input = work.resolve("input");
+		Files.createDirectories(input);
+		Files.copy(unlabelled.resolve("a-disc.tif"), input.resolve("a-disc.tif"));
+		ByteProcessor bp = new ByteProcessor(64, 64);
+		Random r = new Random(5);
+		for (int i = 0; i < 64 * 64; i++) bp.set(i, r.nextInt(256));
+		Path png = work.resolve("whole.png");
+		assertTrue(new FileSaver(new ImagePlus("whole", bp)).saveAsPng(png.toString()));
+		byte[] bytes = Files.readAllBytes(png);
+		Files.write(input.resolve("b-truncated.png"), Arrays.copyOf(bytes, bytes.length / 2));
+		Files.delete(png);
+
+		ByteArrayOutputStream stray = new ByteArrayOutputStream();
+		PrintStream systemOut = System.out;
+		Run run;
+		System.setOut(new PrintStream(stray, true, StandardCharsets.UTF_8));
+		try {
+			run = cli("classify", "--model", model, "--input", input, "--threads", 2);
+		} finally {
+			System.setOut(systemOut);
+		}
+		assertEquals(0, run.code(), run.toString());
+		assertEquals("", stray.toString(StandardCharsets.UTF_8), "nothing printed on the process's stdout beside the CSV");
+		List<List<String>> rows = parseCsv(run.out());
+		assertEquals(2, rows.size(), run.out());
+		for (List<String> row : rows.subList(1, rows.size())) assertConsistent(row);
+		assertTrue(run.err().contains("skipped " + input.resolve("b-truncated.png")), run.toString());
+	}
+
+	/** A student that cannot be selected from the auto teacher used to fail only after the teacher was trained. */
+	@ParameterizedTest
+	@ValueSource(strings = {"resnet18-w8", "resnet10-w16"})
+	void aStudentLargerThanItsTeacherFailsBeforeAnyTraining(String student) throws Exception {
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--student-arch", student);
+		assertFails(r, 1, student, "resnet10-w8");
+		assertEquals(1, r.errLines().size(), "no teacher training before the error\n" + r);
+		// The default teacher (resnet18) too, without training it.
+		Run d = cli("train", "--data", labelled, "--output", work.resolve("model"), "--student-arch", "resnet10-w128", "--size", 32, "--threads", 2);
+		assertFails(d, 1, "resnet10-w128", "resnet18");
+		assertEquals(1, d.errLines().size(), d.toString());
+		assertNothingWritten();
+	}
+
+	/** --size 0 used to report every image as unreadable ("unexpected decoder error"). */
+	@ParameterizedTest
+	@ValueSource(strings = {"0", "-3", "5000"})
+	void anImpossibleInputSizeIsReportedAsSuch(String size) throws Exception {
+		Run r = train("--data", labelled, "--output", work.resolve("model"), "--size", size);
+		String reason = assertFails(r, -1, "size", size);
+		assertFalse(reason.contains("unreadable") || reason.contains("skipped"), reason);
+		assertEquals(1, r.errLines().size(), r.toString());
+		assertNothingWritten();
+	}
+
+	/** Counts were written with %.6g: "32.0000", and n = 1234567 as "1.23457e+06". */
+	@Test
+	void countsInTheMetricsCsvAreWholeNumbers() {
+		Run r = cli("evaluate", "--model", model, "--data", labelled, "--threads", 2);
+		assertEquals(0, r.code(), r.toString());
+		Map<String, String> m = metricMap(parseCsv(r.out()));
+		assertEquals(Integer.toString(2 * PER_CLASS), m.get("n"));
+		long confusion = 0;
+		for (Map.Entry<String, String> e : m.entrySet()) {
+			if (e.getKey().startsWith("support_")) assertEquals(Integer.toString(PER_CLASS), e.getValue(), e.getKey());
+			if (e.getKey().startsWith("confusion_")) confusion += Long.parseLong(e.getValue());
+		}
+		assertEquals(2 * PER_CLASS, confusion);
+	}
+}
