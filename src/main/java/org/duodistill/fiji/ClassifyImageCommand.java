@@ -1,0 +1,83 @@
+package org.duodistill.fiji;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+import org.duodistill.data.ImageJReader;
+import org.duodistill.infer.Classifier;
+import org.duodistill.infer.Prediction;
+import org.duodistill.model.Engines;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Plugins > DuoDistill > Classify Image: the active image, 8/16/32-bit or RGB, 2-D, stack or
+ * hyperstack (one row per plane), any size, with the model's own preprocessing.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Classify Image", headless = true)
+public class ClassifyImageCommand extends ContextCommand {
+	@Parameter
+	private ImagePlus image;
+
+	@Parameter(label = "Model folder", style = FileWidget.DIRECTORY_STYLE)
+	private File model;
+
+	@Parameter(label = "Write the predicted class into each slice label")
+	private boolean label_slices = false;
+
+	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
+	private String device = "auto";
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private ResultsTable predictions;
+
+	@Override
+	public void run() {
+		if (image == null) {
+			cancel("No image is open");
+			return;
+		}
+		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device))) {
+			List<Prediction> p = c.classify(image.getTitle(), ImageJReader.planes(image));
+			predictions = ResultTables.predictions(p, c.classNames());
+			if (image.isHyperStack() || image.getNChannels() > 1 || image.getNFrames() > 1) addPositions(predictions, image);
+			if (label_slices) writeLabels(image, p);
+			ResultTables.present(predictions, ResultTables.PREDICTIONS);
+		} catch (IOException | IllegalArgumentException e) {
+			if (log != null) log.error("DuoDistill: " + e.getMessage());
+			cancel(e.getMessage());
+		}
+	}
+
+	/** Hyperstacks: channel, z and frame of each plane next to the stack index. */
+	private static void addPositions(ResultsTable rt, ImagePlus imp) {
+		for (int row = 0; row < rt.size(); row++) {
+			int[] czt = imp.convertIndexToPosition(row + 1);
+			rt.setValue("channel", row, czt[0]);
+			rt.setValue("z", row, czt[1]);
+			rt.setValue("frame", row, czt[2]);
+		}
+	}
+
+	private static void writeLabels(ImagePlus imp, List<Prediction> p) {
+		ImageStack stack = imp.getStack();
+		for (Prediction x : p) {
+			String old = stack.getSliceLabel(x.slice());
+			String label = x.predictedClass() + String.format(java.util.Locale.ROOT, " (%.2f)", x.confidence());
+			stack.setSliceLabel(old == null || old.isBlank() ? label : label + " " + old, x.slice());
+		}
+		if (imp.getStackSize() == 1) imp.setProperty("Label", stack.getSliceLabel(1));
+	}
+}

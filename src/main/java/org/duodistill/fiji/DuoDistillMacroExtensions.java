@@ -1,0 +1,161 @@
+package org.duodistill.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.macro.ExtensionDescriptor;
+import ij.macro.Functions;
+import ij.macro.MacroExtension;
+import ij.plugin.PlugIn;
+import org.duodistill.data.ImageJReader;
+import org.duodistill.data.ImagePlane;
+import org.duodistill.data.ImageReadException;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.infer.Classifier;
+import org.duodistill.infer.Prediction;
+import org.duodistill.model.Engines;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * "DuoDistill Macro Extensions" (the Bio-Formats pattern): after
+ * {@code run("DuoDistill Macro Extensions");} a macro calls
+ * <pre>
+ * Ext.loadModel(dir);
+ * Ext.getClassNames(names);          // names = "axial,coronal,sagittal"
+ * Ext.getClassCount(n);
+ * Ext.classify(pathOrTitle, cls, conf);   // a file, or the title of an open image (its current slice)
+ * Ext.classifySlice(title, slice, cls, conf);
+ * Ext.getProbability(className, p);   // of the last classification
+ * Ext.unloadModel();
+ * </pre>
+ * so macros get return values without parsing tables. The model stays loaded between calls.
+ */
+public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
+	private static final int OUT_STRING = ARG_OUTPUT + ARG_STRING;
+	private static final int OUT_NUMBER = ARG_OUTPUT + ARG_NUMBER;
+
+	private static Classifier classifier;
+	private static Prediction last;
+
+	private final ExtensionDescriptor[] functions = {
+			ExtensionDescriptor.newDescriptor("loadModel", this, ARG_STRING),
+			ExtensionDescriptor.newDescriptor("unloadModel", this),
+			ExtensionDescriptor.newDescriptor("getClassNames", this, OUT_STRING),
+			ExtensionDescriptor.newDescriptor("getClassCount", this, OUT_NUMBER),
+			ExtensionDescriptor.newDescriptor("classify", this, ARG_STRING, OUT_STRING, OUT_NUMBER),
+			ExtensionDescriptor.newDescriptor("classifySlice", this, ARG_STRING, ARG_NUMBER, OUT_STRING, OUT_NUMBER),
+			ExtensionDescriptor.newDescriptor("getProbability", this, ARG_STRING, OUT_NUMBER)};
+
+	@Override
+	public void run(String arg) {
+		if (!IJ.macroRunning()) {
+			IJ.error("DuoDistill Macro Extensions", "Call run(\"DuoDistill Macro Extensions\"); from a macro, then use Ext.loadModel(dir) etc.");
+			return;
+		}
+		Functions.registerExtensions(this);
+	}
+
+	@Override
+	public ExtensionDescriptor[] getExtensionFunctions() {
+		return functions;
+	}
+
+	/** The names macros can call, for documentation and tests. */
+	public List<String> functionNames() {
+		return java.util.Arrays.stream(functions).map(f -> f.name).toList();
+	}
+
+	@Override
+	public String handleExtension(String name, Object[] args) {
+		try {
+			switch (name) {
+				case "loadModel":
+					load((String) args[0]);
+					return null;
+				case "unloadModel":
+					unload();
+					return null;
+				case "getClassNames":
+					((String[]) args[0])[0] = String.join(",", model().classNames());
+					return null;
+				case "getClassCount":
+					((Double[]) args[0])[0] = (double) model().classNames().size();
+					return null;
+				case "classify":
+					return answer(classify((String) args[0], -1), args[1], args[2]);
+				case "classifySlice":
+					return answer(classify((String) args[0], ((Double) args[1]).intValue()), args[2], args[3]);
+				case "getProbability":
+					((Double[]) args[1])[0] = probability((String) args[0]);
+					return null;
+				default:
+					throw new IllegalArgumentException("unknown function Ext." + name);
+			}
+		} catch (IOException | IllegalArgumentException | IllegalStateException e) {
+			// Aborts the macro with a message naming the problem, as built-in functions do.
+			ij.macro.Interpreter interp = ij.macro.Interpreter.getInstance();
+			if (interp != null) interp.abort("DuoDistill: " + e.getMessage());
+			else IJ.error("DuoDistill", e.getMessage());
+			return null;
+		}
+	}
+
+	private static String answer(Prediction p, Object cls, Object conf) {
+		last = p;
+		((String[]) cls)[0] = p.predictedClass();
+		((Double[]) conf)[0] = (double) p.confidence();
+		return null;
+	}
+
+	private static synchronized void load(String dir) throws IOException {
+		unload();
+		Engines.configure(0);
+		classifier = Classifier.open(Path.of(dir), Engines.device("auto"));
+	}
+
+	private static synchronized void unload() {
+		if (classifier != null) classifier.close();
+		classifier = null;
+		last = null;
+	}
+
+	private static Classifier model() {
+		if (classifier == null) throw new IllegalStateException("no model loaded; call Ext.loadModel(dir) first");
+		return classifier;
+	}
+
+	/** A file path, or the title of an open image (current slice unless a slice is given). */
+	private static Prediction classify(String pathOrTitle, int slice) throws ImageReadException {
+		Classifier c = model();
+		ImagePlus imp = new File(pathOrTitle).isFile() ? null : WindowManager.getImage(pathOrTitle);
+		if (imp == null && !new File(pathOrTitle).isFile()) {
+			throw new IllegalArgumentException("'" + pathOrTitle + "' is neither a file nor the title of an open image");
+		}
+		List<ImagePlane> planes;
+		if (imp != null) {
+			int s = slice > 0 ? slice : imp.getCurrentSlice();
+			if (s > imp.getStackSize()) throw new IllegalArgumentException(pathOrTitle + " has " + imp.getStackSize() + " slices, not " + s);
+			planes = List.of(ImageJReader.plane(imp.getStack().getProcessor(s), imp.getBitDepth(), imp.getCalibration()));
+			return withSlice(c.classify(imp.getTitle(), planes).get(0), s);
+		}
+		planes = ImageReaders.standard().read(Path.of(pathOrTitle));
+		int s = slice > 0 ? slice : 1;
+		if (s > planes.size()) throw new IllegalArgumentException(pathOrTitle + " has " + planes.size() + " slices, not " + s);
+		return withSlice(c.classify(pathOrTitle, List.of(planes.get(s - 1))).get(0), s);
+	}
+
+	private static Prediction withSlice(Prediction p, int slice) {
+		return new Prediction(p.source(), slice, p.predicted(), p.predictedClass(), p.confidence(), p.probabilities());
+	}
+
+	private static double probability(String className) {
+		if (last == null) throw new IllegalStateException("nothing classified yet; call Ext.classify first");
+		int i = model().classNames().indexOf(className);
+		if (i < 0) throw new IllegalArgumentException("unknown class '" + className + "'; the model predicts " + model().classNames());
+		return last.probabilities()[i];
+	}
+}

@@ -1,0 +1,53 @@
+package org.duodistill.fiji;
+
+import ij.measure.ResultsTable;
+import org.duodistill.data.DatasetException;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.infer.EvaluationJob;
+import org.duodistill.model.Engines;
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+import org.scijava.widget.FileWidget;
+
+import java.io.File;
+import java.io.IOException;
+
+/** Plugins > DuoDistill > Evaluate Model...: metrics of a model on labelled images. */
+@Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Evaluate Model...", headless = true)
+public class EvaluateModelCommand extends ContextCommand {
+	@Parameter(label = "Model folder", style = FileWidget.DIRECTORY_STYLE)
+	private File model;
+
+	@Parameter(label = "Labelled images (folder or CSV)", style = FileWidget.FILE_AND_DIRECTORY_STYLE)
+	private File data;
+
+	@Parameter(label = "Save metrics as CSV (optional)", style = FileWidget.SAVE_STYLE, required = false)
+	private File output;
+
+	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
+	private String device = "auto";
+
+	@Parameter
+	private LogService log;
+
+	@Parameter(type = ItemIO.OUTPUT)
+	private ResultsTable metrics;
+
+	@Override
+	public void run() {
+		try {
+			EvaluationJob.Result r = EvaluationJob.run(model.toPath(), data.toPath(), Engines.device(device), ImageReaders.standard());
+			for (var s : r.dataset().skipped()) if (log != null) log.warn("DuoDistill: skipped " + s.file() + ": " + s.reason());
+			metrics = ResultTables.metrics(r.metrics(), r.classes());
+			if (output != null) ResultTables.saveCsv(metrics, output.toPath());
+			ResultTables.present(metrics, ResultTables.METRICS);
+		} catch (IOException | DatasetException | IllegalArgumentException e) {
+			if (log != null) log.error("DuoDistill: " + e.getMessage());
+			cancel(e.getMessage());
+		}
+	}
+}

@@ -1,0 +1,103 @@
+package org.duodistill.fiji;
+
+import ij.measure.ResultsTable;
+import org.duodistill.data.SkippedFile;
+import org.duodistill.infer.Prediction;
+import org.duodistill.train.EpochRecord;
+import org.duodistill.train.Metrics;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ImageJ results tables DuoDistill produces, in the form macros read with {@code getResult},
+ * {@code getResultString}, {@code nResults} and {@code Table.*}.
+ */
+public final class ResultTables {
+	public static final String PREDICTIONS = "DuoDistill Predictions";
+	public static final String METRICS = "DuoDistill Metrics";
+	public static final String TRAINING = "DuoDistill Training";
+	public static final String DATASET = "DuoDistill Dataset";
+
+	private ResultTables() {}
+
+	/** One row per image or slice: file, slice, predicted, confidence, p_&lt;class&gt;... */
+	public static ResultsTable predictions(List<Prediction> predictions, List<String> classes) {
+		ResultsTable rt = new ResultsTable();
+		for (Prediction p : predictions) {
+			rt.addRow();
+			rt.addValue("file", p.source());
+			rt.addValue("slice", p.slice());
+			rt.addValue("predicted", p.predictedClass());
+			rt.addValue("confidence", p.confidence());
+			for (int c = 0; c < classes.size(); c++) rt.addValue("p_" + classes.get(c), p.probabilities()[c]);
+		}
+		rt.showRowNumbers(false);
+		return rt;
+	}
+
+	/** Rows metric, value: the summary metrics, per-class rows and the confusion matrix. */
+	public static ResultsTable metrics(Metrics m, List<String> classes) {
+		ResultsTable rt = new ResultsTable();
+		for (Map.Entry<String, Double> e : m.asRows(classes).entrySet()) {
+			rt.addRow();
+			rt.addValue("metric", e.getKey());
+			rt.addValue("value", e.getValue());
+		}
+		rt.showRowNumbers(false);
+		return rt;
+	}
+
+	/** Per-epoch history: stage, lr, losses, validation accuracy and macro-F1 of A and of B. */
+	public static ResultsTable training(List<EpochRecord> history) {
+		ResultsTable rt = new ResultsTable();
+		for (EpochRecord r : history) {
+			rt.addRow();
+			rt.addValue("model", r.model());
+			rt.addValue("stage", r.stage());
+			rt.addValue("epoch", r.epoch());
+			rt.addValue("lr", r.lr());
+			rt.addValue("loss", r.loss());
+			rt.addValue("ce_loss", r.ceLoss());
+			rt.addValue("kd_loss", r.kdLoss());
+			rt.addValue("val_accuracy_a", r.valAccA());
+			rt.addValue("val_macro_f1_a", r.valF1A());
+			rt.addValue("val_accuracy_b", r.valAccB());
+			rt.addValue("val_macro_f1_b", r.valF1B());
+			rt.addValue("seconds", r.seconds());
+		}
+		rt.showRowNumbers(false);
+		return rt;
+	}
+
+	public static void addSkipped(ResultsTable rt, List<SkippedFile> skipped) {
+		for (SkippedFile s : skipped) {
+			rt.addRow();
+			rt.addValue("file", s.file().toString());
+			rt.addValue("status", "skipped");
+			rt.addValue("reason", s.reason());
+		}
+	}
+
+	/** Shows the table under its title unless there is no screen or a batch-mode macro runs. */
+	public static void present(ResultsTable rt, String title) {
+		if (!FijiEnvironment.headless()) rt.show(title);
+	}
+
+	/** Saves as CSV through a temporary file, so a half-written table never replaces a good one. */
+	public static void saveCsv(ResultsTable rt, Path file) throws IOException {
+		Path abs = file.toAbsolutePath();
+		Files.createDirectories(abs.getParent());
+		Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".csv");
+		try {
+			rt.saveAs(tmp.toString());
+			Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		} finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+}

@@ -1,0 +1,238 @@
+package org.duodistill.fiji;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.ResultsTable;
+import org.duodistill.model.Engines;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandInfo;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.log.LogService;
+import org.scijava.module.ModuleService;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every command run headless through a real SciJava context on real images, as a macro or script would. */
+class FijiCommandsTest {
+	@TempDir
+	static Path dir;
+	static Context context;
+	static CommandService commands;
+	static Path data;
+	static Path model;
+	static CommandModule trained;
+
+	/** Tiny networks and two epochs per stage: the commands are under test, not accuracy. */
+	static Object[] trainInputs(Path out, int epochs) {
+		return new Object[] {"data", data.toFile(), "output", out.toFile(), "method", "dual-skd", "teacher", "auto", "teacher_arch",
+				"resnet10-w8", "student_arch", "resnet10-w4", "size", 32, "epochs", epochs, "batch", 8, "lr", 1e-3, "seed", 3,
+				"train_fraction", 1.0, "device", "cpu", "hflip", false, "overwrite", false};
+	}
+
+	@BeforeAll
+	static void trainOnce() throws Exception {
+		Engines.configure(2);
+		context = new Context(CommandService.class, LogService.class, org.scijava.app.StatusService.class);
+		commands = context.service(CommandService.class);
+		data = FijiTestData.labelledFolder(dir, 8);
+		model = dir.resolve("model");
+		trained = commands.run(TrainClassifierCommand.class, true, trainInputs(model, 2)).get();
+	}
+
+	@AfterAll
+	static void close() {
+		context.dispose();
+	}
+
+	@Test
+	void trainWritesTheModelTheTrainingTableAndTheFigures() throws Exception {
+		assertFalse(trained.isCanceled(), String.valueOf(trained.getCancelReason()));
+		assertTrue(Files.isRegularFile(model.resolve("model.json")));
+		ResultsTable t = (ResultsTable) trained.getOutput("training");
+		assertEquals(4, t.size(), "2 teacher epochs + 2 student epochs");
+		assertEquals("teacher", t.getStringValue("model", 0));
+		assertEquals("student", t.getStringValue("model", 3));
+		assertEquals("finetune", t.getStringValue("stage", 3));
+		assertFalse(Double.isNaN(t.getValue("val_macro_f1_b", 2)), "B's validation score is in the table");
+		for (String png : List.of(TrainingFigures.PLOT_PNG, TrainingFigures.CONFUSION_PNG)) {
+			ImagePlus imp = IJ.openImage(model.resolve(png).toString());
+			assertNotNull(imp, png);
+			assertTrue(imp.getWidth() > 100 && imp.getHeight() > 100, png);
+		}
+		String summary = (String) trained.getOutput("summary");
+		assertTrue(summary.contains("accuracy") && summary.contains("resnet10-w4"), summary);
+		assertTrue(Files.readString(model.resolve("skipped-files.csv")).contains("broken.png"));
+	}
+
+	@Test
+	void classifyImageGivesOneRowPerSliceWithProbabilitiesAndLabelsTheSlices() throws Exception {
+		ImageStack stack = new ImageStack(64, 64);
+		for (String c : FijiTestData.CLASSES) {
+			stack.addSlice(c, IJ.openImage(FijiTestData.sample(c, 20).toString()).getProcessor().convertToShort(false));
+		}
+		ImagePlus imp = new ImagePlus("three orientations", stack);
+		CommandModule m = commands.run(ClassifyImageCommand.class, true, "image", imp, "model", model.toFile(), "label_slices", true,
+				"device", "cpu").get();
+		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
+		ResultsTable rt = (ResultsTable) m.getOutput("predictions");
+		assertEquals(3, rt.size());
+		for (int row = 0; row < 3; row++) {
+			assertEquals("three orientations", rt.getStringValue("file", row));
+			assertEquals(row + 1, (int) rt.getValue("slice", row));
+			double sum = 0;
+			double best = -1;
+			String bestClass = null;
+			for (String c : FijiTestData.CLASSES) {
+				double p = rt.getValue("p_" + c, row);
+				sum += p;
+				if (p > best) {
+					best = p;
+					bestClass = c;
+				}
+			}
+			assertEquals(1.0, sum, 1e-4);
+			assertEquals(bestClass, rt.getStringValue("predicted", row));
+			assertEquals(best, rt.getValue("confidence", row), 1e-6);
+			assertTrue(imp.getStack().getSliceLabel(row + 1).startsWith(bestClass), imp.getStack().getSliceLabel(row + 1));
+		}
+	}
+
+	@Test
+	void hyperstacksReportChannelZAndFrame() throws Exception {
+		ImageStack stack = new ImageStack(64, 64);
+		for (int i = 0; i < 4; i++) stack.addSlice(IJ.openImage(FijiTestData.sample("axial", 30 + i).toString()).getProcessor().convertToFloat());
+		ImagePlus imp = new ImagePlus("hyper", stack);
+		imp.setDimensions(2, 2, 1);
+		imp.setOpenAsHyperStack(true);
+		ResultsTable rt = (ResultsTable) commands.run(ClassifyImageCommand.class, true, "image", imp, "model", model.toFile(),
+				"label_slices", false, "device", "cpu").get().getOutput("predictions");
+		assertEquals(4, rt.size());
+		assertEquals(2, (int) rt.getValue("channel", 1));
+		assertEquals(1, (int) rt.getValue("z", 1));
+		assertEquals(2, (int) rt.getValue("z", 2));
+	}
+
+	@Test
+	void classifyFolderFillsTheTableSkipsTheBrokenFileAndSavesCsv() throws Exception {
+		Path csv = dir.resolve("out").resolve("predictions.csv");
+		CommandModule m = commands.run(ClassifyFolderCommand.class, true, "input", data.toFile(), "model", model.toFile(), "output",
+				csv.toFile(), "device", "cpu").get();
+		ResultsTable rt = (ResultsTable) m.getOutput("predictions");
+		assertEquals(24, rt.size(), "8 images per class; the broken file is skipped");
+		assertEquals(1, (int) (Integer) m.getOutput("skipped"));
+		List<String> lines = Files.readAllLines(csv);
+		assertEquals("file,slice,predicted,confidence,p_axial,p_coronal,p_sagittal", lines.get(0));
+		assertEquals(25, lines.size());
+	}
+
+	@Test
+	void evaluateModelReportsTheMetrics() throws Exception {
+		CommandModule m = commands.run(EvaluateModelCommand.class, true, "model", model.toFile(), "data", data.toFile(), "device", "cpu").get();
+		ResultsTable rt = (ResultsTable) m.getOutput("metrics");
+		assertEquals("accuracy", rt.getStringValue("metric", 0));
+		double acc = rt.getValue("value", 0);
+		assertTrue(acc >= 0 && acc <= 1);
+		int nRow = -1;
+		for (int r = 0; r < rt.size(); r++) if (rt.getStringValue("metric", r).equals("n")) nRow = r;
+		assertEquals(24.0, rt.getValue("value", nRow));
+	}
+
+	@Test
+	void inspectDatasetListsUsedAndSkippedFilesBeforeTraining() throws Exception {
+		CommandModule m = commands.run(InspectDatasetCommand.class, true, "data", data.toFile(), "size", 32).get();
+		ResultsTable rt = (ResultsTable) m.getOutput("dataset");
+		assertEquals(25, rt.size());
+		int skipped = 0;
+		for (int r = 0; r < rt.size(); r++) {
+			if (rt.getStringValue("status", r).equals("skipped")) {
+				skipped++;
+				assertTrue(rt.getStringValue("file", r).endsWith("broken.png"));
+				assertFalse(rt.getStringValue("reason", r).isBlank());
+			}
+		}
+		assertEquals(1, skipped);
+		assertTrue(((String) m.getOutput("summary")).contains("axial: 8"), (String) m.getOutput("summary"));
+	}
+
+	@Test
+	void badInputCancelsTheCommandWithAReasonAUserUnderstands() throws Exception {
+		CommandModule m = commands.run(TrainClassifierCommand.class, true, trainInputs(dir.resolve("m2"), 1)).get();
+		assertFalse(m.isCanceled(), "control run");
+		Object[] missing = trainInputs(dir.resolve("m3"), 1);
+		missing[1] = new File(dir.toFile(), "no-such-folder");
+		CommandModule bad = commands.run(TrainClassifierCommand.class, true, missing).get();
+		assertTrue(bad.isCanceled());
+		assertTrue(bad.getCancelReason().contains("no-such-folder"), bad.getCancelReason());
+		CommandModule exists = commands.run(TrainClassifierCommand.class, true, trainInputs(model, 1)).get();
+		assertTrue(exists.isCanceled());
+		assertTrue(exists.getCancelReason().contains("not empty"), exists.getCancelReason());
+		CommandModule noModel = commands.run(EvaluateModelCommand.class, true, "model", dir.toFile(), "data", data.toFile(), "device", "cpu").get();
+		assertTrue(noModel.isCanceled());
+		assertTrue(noModel.getCancelReason().contains("model.json"), noModel.getCancelReason());
+	}
+
+	/** Cancel mid-epoch: the run stops between batches, keeps the best finished epoch and says so. */
+	@Test
+	void cancellingTrainingKeepsTheBestCheckpoint() throws Exception {
+		ModuleService modules = context.service(ModuleService.class);
+		LogService log = context.service(LogService.class);
+		CommandInfo info = commands.getCommand(TrainClassifierCommand.class);
+		CommandModule module = (CommandModule) modules.createModule(info);
+		Path out = dir.resolve("cancelled");
+		Object[] in = trainInputs(out, 6);
+		AtomicBoolean fired = new AtomicBoolean();
+		org.scijava.log.LogListener listener = msg -> {
+			// After the student's first epoch is logged, cancel as the user would.
+			if (msg.text().contains("student skd epoch 1:") && fired.compareAndSet(false, true)) {
+				((TrainClassifierCommand) module.getCommand()).cancel("user pressed cancel");
+			}
+		};
+		log.addLogListener(listener);
+		try {
+			java.util.Map<String, Object> inputs = new java.util.HashMap<>();
+			for (int i = 0; i < in.length; i += 2) inputs.put((String) in[i], in[i + 1]);
+			Future<?> f = modules.run(module, true, inputs);
+			f.get(5, TimeUnit.MINUTES);
+		} finally {
+			log.removeLogListener(listener);
+		}
+		assertTrue(fired.get());
+		String summary = (String) module.getOutput("summary");
+		assertTrue(summary.contains("cancelled") && summary.contains("best checkpoint"), summary);
+		String json = Files.readString(out.resolve("model.json"));
+		assertTrue(json.contains("\"cancelled\": true"), json);
+		ResultsTable t = (ResultsTable) module.getOutput("training");
+		assertTrue(t.size() < 12, "stopped early: " + t.size() + " epochs");
+		assertEquals("student", t.getStringValue("model", t.size() - 1));
+	}
+
+	@Test
+	void theEscapeKeyCancelsTooAsInImageJ() {
+		FijiProgress p = new FijiProgress(null, null, null);
+		IJ.resetEscape();
+		assertFalse(p.isCancelled());
+		IJ.setKeyDown(java.awt.event.KeyEvent.VK_ESCAPE);
+		try {
+			assertTrue(p.isCancelled());
+		} finally {
+			IJ.resetEscape();
+		}
+	}
+}
