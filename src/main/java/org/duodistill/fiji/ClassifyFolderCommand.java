@@ -1,9 +1,8 @@
 package org.duodistill.fiji;
 
 import ij.measure.ResultsTable;
-import org.duodistill.data.ImageReadException;
 import org.duodistill.infer.Classifier;
-import org.duodistill.infer.Prediction;
+import org.duodistill.infer.FolderClassification;
 import org.duodistill.model.Engines;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -16,11 +15,6 @@ import org.scijava.widget.FileWidget;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 
 /** Plugins > DuoDistill > Classify Folder...: every image (and slice) under a folder. */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Classify Folder...", headless = true)
@@ -55,29 +49,18 @@ public class ClassifyFolderCommand extends ContextCommand {
 			cancel("Not a folder: " + input);
 			return;
 		}
-		List<Path> files;
-		try (Stream<Path> s = Files.walk(input.toPath())) {
-			files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-		} catch (IOException e) {
-			cancel("Cannot list " + input + ": " + e.getMessage());
-			return;
-		}
 		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device))) {
-			List<Prediction> all = new ArrayList<>();
-			for (int i = 0; i < files.size(); i++) {
-				if (isCanceled() || ij.IJ.escapePressed()) break;
-				if (status != null) status.showStatus(i + 1, files.size(), "DuoDistill: classifying " + files.get(i).getFileName());
-				try {
-					all.addAll(c.classify(files.get(i)));
-				} catch (ImageReadException e) {
-					skipped++;
-					if (log != null) log.warn("DuoDistill: skipped " + e.file() + ": " + e.reason());
-				}
-			}
-			predictions = ResultTables.predictions(all, c.classNames());
+			FolderClassification.Result r = FolderClassification.run(c, input.toPath(),
+					(i, n, f) -> {
+						if (status != null) status.showStatus(i, n, "DuoDistill: classifying " + f.getFileName() + " (Esc cancels)");
+					}, () -> isCanceled() || ij.IJ.escapePressed());
+			for (var s : r.skipped()) if (log != null) log.warn("DuoDistill: skipped " + s.file() + ": " + s.reason());
+			skipped = r.skipped().size();
+			predictions = ResultTables.predictions(r.predictions(), c.classNames());
 			if (output != null) ResultTables.saveCsv(predictions, output.toPath());
 			ResultTables.present(predictions, ResultTables.PREDICTIONS);
-			if (status != null) status.showStatus(all.size() + " predictions, " + skipped + " file(s) skipped");
+			if (status != null) status.showStatus(r.predictions().size() + " predictions, " + skipped + " file(s) skipped"
+					+ (r.cancelled() ? " (cancelled)" : ""));
 		} catch (IOException | IllegalArgumentException e) {
 			if (log != null) log.error("DuoDistill: " + e.getMessage());
 			cancel(e.getMessage());

@@ -83,9 +83,17 @@ public final class ResultTables {
 		}
 	}
 
-	/** Shows the table under its title unless there is no screen or a batch-mode macro runs. */
+	/**
+	 * With a screen: shown as a window under its title ({@code Table.*(..., title)} in macros).
+	 * Headless (no windows exist): published as ImageJ's system Results table, so that headless
+	 * macros read it with {@code nResults}, {@code getResult} and {@code getResultString}.
+	 */
 	public static void present(ResultsTable rt, String title) {
-		if (!FijiEnvironment.headless()) rt.show(title);
+		if (java.awt.GraphicsEnvironment.isHeadless()) {
+			ij.plugin.filter.Analyzer.setResultsTable((ResultsTable) rt.clone());
+		} else {
+			rt.show(title);
+		}
 	}
 
 	/** Saves as CSV through a temporary file, so a half-written table never replaces a good one. */

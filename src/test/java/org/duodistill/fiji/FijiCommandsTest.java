@@ -112,6 +112,13 @@ class FijiCommandsTest {
 			assertEquals(best, rt.getValue("confidence", row), 1e-6);
 			assertTrue(imp.getStack().getSliceLabel(row + 1).startsWith(bestClass), imp.getStack().getSliceLabel(row + 1));
 		}
+		// Headless, the table is ImageJ's Results table: what a headless macro reads.
+		ij.macro.Interpreter interp = new ij.macro.Interpreter();
+		interp.setIgnoreErrors(true);
+		interp.run("call('java.lang.System.setProperty', 'dd.results', '' + nResults + '|' + getResultString('predicted', 2) + '|' + d2s(getResult('confidence', 2), 6));", "");
+		assertEquals(null, interp.getErrorMessage());
+		assertEquals("3|" + rt.getStringValue("predicted", 2) + "|" + String.format(java.util.Locale.ROOT, "%.6f", rt.getValue("confidence", 2)),
+				System.getProperty("dd.results"));
 	}
 
 	@Test
