@@ -11,12 +11,40 @@ public final class Dataset {
 	private final List<Sample> samples;
 	private final List<SkippedFile> skipped;
 	private final String fingerprint;
+	private final List<ImportRecord> report;
 
-	public Dataset(List<String> classes, List<Sample> samples, List<SkippedFile> skipped, String fingerprint) {
+	public Dataset(List<String> classes, List<Sample> samples, List<SkippedFile> skipped, String fingerprint, List<ImportRecord> report) {
 		this.classes = List.copyOf(classes);
 		this.samples = List.copyOf(samples);
 		this.skipped = List.copyOf(skipped);
 		this.fingerprint = fingerprint;
+		this.report = List.copyOf(report);
+	}
+
+	public Dataset(List<String> classes, List<Sample> samples, List<SkippedFile> skipped, String fingerprint) {
+		this(classes, samples, skipped, fingerprint, List.of());
+	}
+
+	/** Every file looked at, used or skipped, in the order read. */
+	public List<ImportRecord> report() {
+		return report;
+	}
+
+	/** The import report as CSV. */
+	public String reportCsv() {
+		StringBuilder b = new StringBuilder(ImportRecord.csvHeader()).append('\n');
+		for (ImportRecord r : report) b.append(r.csvRow()).append('\n');
+		return b.toString();
+	}
+
+	/** One line: files used and skipped, samples, and samples per class. */
+	public String summary() {
+		long used = report.stream().filter(ImportRecord::used).count();
+		int[] counts = countsPerClass(samples);
+		StringBuilder b = new StringBuilder();
+		b.append(used).append(" file(s) used, ").append(skipped.size()).append(" skipped, ").append(samples.size()).append(" samples");
+		for (int c = 0; c < counts.length; c++) b.append(c == 0 ? " (" : ", ").append(classes.get(c)).append(' ').append(counts[c]);
+		return b.append(counts.length > 0 ? ")" : "").toString();
 	}
 
 	public List<String> classes() {
@@ -51,7 +79,7 @@ public final class Dataset {
 	}
 
 	public Dataset withSamples(List<Sample> newSamples) {
-		return new Dataset(classes, newSamples, skipped, fingerprint);
+		return new Dataset(classes, newSamples, skipped, fingerprint, report);
 	}
 
 	public int[] countsPerClass(List<Sample> subset) {

@@ -28,6 +28,13 @@ public final class DatasetLoader {
 	private final ImageReaders readers;
 	private final int size;
 	private final Consumer<String> progress;
+	private ReadOptions options = ReadOptions.DEFAULT;
+
+	/** Which slices of stacks and volumes to take (default: all). */
+	public DatasetLoader withSlicePolicy(SlicePolicy policy) {
+		this.options = new ReadOptions(policy, size);
+		return this;
+	}
 
 	public DatasetLoader(ImageReaders readers, int size, Consumer<String> progress) {
 		if (size < Preprocessing.MIN_SIZE || size > Preprocessing.MAX_SIZE) {
@@ -36,6 +43,7 @@ public final class DatasetLoader {
 		this.readers = readers;
 		this.size = size;
 		this.progress = progress == null ? s -> {} : progress;
+		this.options = ReadOptions.DEFAULT.withTargetSize(size);
 	}
 
 	/** One file to read with its label (null for unlabelled) and split. */
@@ -58,26 +66,31 @@ public final class DatasetLoader {
 		Map<String, Integer> index = new LinkedHashMap<>();
 		for (int i = 0; i < classes.size(); i++) index.put(classes.get(i), i);
 		List<Sample> samples = new ArrayList<>();
+		List<ImportRecord> report = new ArrayList<>();
+		for (SkippedFile s : skipped) report.add(ImportRecord.skipped(s.file(), null, null, s.reason()));
 		MessageDigest digest = sha256();
 		int done = 0;
 		for (Entry e : entries) {
 			try {
-				List<ImagePlane> planes = readers.read(e.file());
-				int slice = 1;
-				for (ImagePlane p : planes) {
+				ImageData data = readers.readData(e.file(), options);
+				for (int i = 0; i < data.planes().size(); i++) {
+					ImagePlane p = data.planes().get(i);
 					float[] scaled = Preprocessing.scaled(p, size, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH);
-					samples.add(new Sample(e.file(), slice++, index.get(e.label()), e.split(), scaled, p.channels()));
+					samples.add(new Sample(e.file(), data.sliceNumbers().get(i), index.get(e.label()), e.split(), scaled, p.channels()));
 				}
+				report.add(ImportRecord.used(e.file(), e.label(), e.split(), data));
 				digest.update((base(source).relativize(e.file().toAbsolutePath()) + "|" + sizeOf(e.file()) + "|" + e.label() + "\n")
 						.getBytes(StandardCharsets.UTF_8));
 			} catch (ImageReadException ex) {
 				skipped.add(new SkippedFile(e.file(), ex.reason()));
-			} catch (RuntimeException ex) {
+				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), ex.reason()));
+			} catch (RuntimeException | OutOfMemoryError ex) {
 				skipped.add(new SkippedFile(e.file(), "unexpected decoder error: " + ex));
+				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), "unexpected decoder error: " + ex));
 			}
 			if (++done % 100 == 0) progress.accept("read " + done + "/" + entries.size() + " files");
 		}
-		Dataset ds = new Dataset(classes, samples, skipped, HexFormat.of().formatHex(digest.digest()));
+		Dataset ds = new Dataset(classes, samples, skipped, HexFormat.of().formatHex(digest.digest()), report);
 		if (requireLabels) checkUsable(source, ds);
 		return ds;
 	}

@@ -26,7 +26,7 @@ public final class ImageJReader implements ImageReader {
 	}
 
 	@Override
-	public List<ImagePlane> read(Path file) throws ImageReadException {
+	public ImageData read(Path file, ReadOptions options) throws ImageReadException {
 		long size;
 		try {
 			size = Files.size(file);
@@ -40,7 +40,26 @@ public final class ImageJReader implements ImageReader {
 		if (imp == null || imp.getStackSize() == 0 || imp.getWidth() == 0 || imp.getHeight() == 0) {
 			throw new ImageReadException(file, whyUnreadable(file));
 		}
-		return planes(imp);
+		return new ImageData(describe(imp), imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), planes(imp));
+	}
+
+	private static String describe(ImagePlus imp) {
+		ij.io.FileInfo fi = imp.getOriginalFileInfo();
+		String format = fi == null ? "image" : formatName(fi.fileFormat);
+		return format + ", " + (imp.getBitDepth() == 24 ? "RGB" : imp.getBitDepth() + "-bit");
+	}
+
+	private static String formatName(int f) {
+		switch (f) {
+			case ij.io.FileInfo.TIFF: return "TIFF";
+			case ij.io.FileInfo.DICOM: return "DICOM";
+			case ij.io.FileInfo.FITS: return "FITS";
+			case ij.io.FileInfo.PGM: return "PGM";
+			case ij.io.FileInfo.IMAGEIO: return "ImageIO";
+			case ij.io.FileInfo.GIF_OR_JPG: return "GIF/JPEG";
+			case ij.io.FileInfo.BMP: return "BMP";
+			default: return "image";
+		}
 	}
 
 	/** The reason a file ImageJ could not open is unusable, judged from its content, not its name. */

@@ -1,7 +1,6 @@
 package org.duodistill.data;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Reads image files into planes. Implementations: ImageJ 1's own readers now; a Bio-Formats
@@ -13,6 +12,10 @@ public interface ImageReader {
 	/** Cheap check (extension, magic bytes) whether this reader should try the file. */
 	boolean claims(Path file);
 
-	/** Every plane of the file: one for a 2-D image, one per slice/frame for stacks. */
-	List<ImagePlane> read(Path file) throws ImageReadException;
+	/**
+	 * The file's planes: one for a 2-D image, one per slice/frame for stacks, one per slice along
+	 * {@code options.slices().axis()} for volumes. Step, central-N and empty-slice selection are
+	 * applied afterwards by {@link ImageReaders}, for every reader alike.
+	 */
+	ImageData read(Path file, ReadOptions options) throws ImageReadException;
 }

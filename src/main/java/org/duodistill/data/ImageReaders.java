@@ -22,21 +22,33 @@ public final class ImageReaders {
 		return readers;
 	}
 
+	/** All planes with default options. */
 	public List<ImagePlane> read(Path file) throws ImageReadException {
-		List<String> tried = new ArrayList<>();
-		ImageReadException last = null;
+		return readData(file, ReadOptions.DEFAULT).planes();
+	}
+
+	/**
+	 * The first reader that claims the file reads it; if it fails, later readers that claim it
+	 * get their turn, and the first reader's reason is reported when all fail. The slice policy's
+	 * step, central-N and empty-slice rules are applied here, for every reader alike.
+	 */
+	public ImageData readData(Path file, ReadOptions options) throws ImageReadException {
+		ImageReadException first = null;
 		for (ImageReader r : readers) {
 			if (!r.claims(file)) continue;
 			try {
-				List<ImagePlane> planes = r.read(file);
-				if (planes.isEmpty()) throw new ImageReadException(file, "no image planes in file");
-				return planes;
+				ImageData data = r.read(file, options);
+				if (data.planes().isEmpty()) throw new ImageReadException(file, "no image planes in file");
+				ImageData kept = data.keep(options.slices().select(data.planes()));
+				if (kept.planes().isEmpty()) {
+					throw new ImageReadException(file, "all " + data.planes().size() + " slices are almost empty (slice policy)");
+				}
+				return kept;
 			} catch (ImageReadException e) {
-				last = e;
-				tried.add(r.name());
+				if (first == null) first = e;
 			}
 		}
-		if (last != null) throw last;
+		if (first != null) throw first;
 		throw new ImageReadException(file, "no reader claims this file");
 	}
 }

@@ -61,9 +61,16 @@ public final class Classifier implements AutoCloseable {
 		return out;
 	}
 
-	/** Every plane of a file (one row per slice of a stack). */
+	/** Every plane of a file (one row per slice of a stack or volume, numbered as in the file). */
 	public List<Prediction> classify(Path file) throws ImageReadException {
-		return classify(file.toString(), readers.read(file));
+		org.duodistill.data.ImageData data = readers.readData(file, org.duodistill.data.ReadOptions.DEFAULT.withTargetSize(model.preprocessing().size()));
+		List<Prediction> raw = classify(file.toString(), data.planes());
+		List<Prediction> out = new ArrayList<>(raw.size());
+		for (int i = 0; i < raw.size(); i++) {
+			Prediction p = raw.get(i);
+			out.add(new Prediction(p.source(), data.sliceNumbers().get(i), p.predicted(), p.predictedClass(), p.confidence(), p.probabilities()));
+		}
+		return out;
 	}
 
 	@Override

@@ -26,6 +26,7 @@ public final class TrainingJob {
 	public static final String SKIPPED_CSV = "skipped-files.csv";
 	public static final String METRICS_CSV = "metrics.csv";
 	public static final String SPLIT_CSV = "split.csv";
+	public static final String IMPORT_REPORT_CSV = "import-report.csv";
 
 	public record Request(Path data, Path output, String teacher, String teacherArch, String studentArch, int size,
 			TrainingOptions options, Device device, boolean overwrite, ImageReaders readers) {}
@@ -37,6 +38,7 @@ public final class TrainingJob {
 			throws DatasetException {
 		Dataset ds = new DatasetLoader(readers, size, listener::message).load(data, true);
 		for (SkippedFile s : ds.skipped()) listener.message("skipped " + s.file() + ": " + s.reason());
+		listener.message("import: " + ds.summary());
 		ds = Splitter.assign(ds, options.seed());
 		return Splitter.subsampleTraining(ds, options.trainFraction(), options.seed());
 	}
@@ -63,6 +65,7 @@ public final class TrainingJob {
 		for (EpochRecord e : history) h.append(e.csvRow()).append('\n');
 		files.put(HISTORY_CSV, h.toString());
 		files.put(SKIPPED_CSV, skippedCsv(ds.skipped()));
+		files.put(IMPORT_REPORT_CSV, ds.reportCsv());
 		if (result.testMetrics() != null) files.put(METRICS_CSV, metricsCsv(result.testMetrics(), ds.classes(), result.evaluatedOn()));
 		StringBuilder s = new StringBuilder("file,slice,label,split\n");
 		for (Sample x : ds.samples()) s.append(Csv.row(x.file(), x.slice(), ds.classes().get(x.label()), x.split().label())).append('\n');
