@@ -3,6 +3,7 @@ package org.duodistill.cli;
 import ai.djl.Device;
 import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
+import org.duodistill.data.SlicePolicy;
 import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelSpec;
@@ -22,7 +23,8 @@ import java.util.Set;
 final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
-			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema");
+			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "slice-axis",
+			"slice-step", "central-slices", "skip-empty");
 	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet");
 
 	private TrainCommand() {}
@@ -32,6 +34,7 @@ final class TrainCommand {
 		Path data = Path.of(a.required("data"));
 		Path output = Path.of(a.required("output"));
 		TrainingOptions options;
+		SlicePolicy slices = slicePolicy(a);
 		try {
 			options = options(a);
 		} catch (IllegalArgumentException e) {
@@ -56,7 +59,7 @@ final class TrainCommand {
 		Device device = Engines.device(a.get("device", "auto"));
 		ConsoleListener listener = new ConsoleListener(err, a.flag("quiet"));
 		TrainingJob.Request request = new TrainingJob.Request(data, output, a.get("teacher", "auto"), teacherArch, studentArch,
-				a.integer("size", DEFAULT_SIZE), options, device, a.flag("overwrite"), ImageReaders.standard());
+				a.integer("size", DEFAULT_SIZE), options, device, a.flag("overwrite"), ImageReaders.standard(), slices);
 		TrainResult r = TrainingJob.run(request, listener);
 		out.println(String.format(Locale.ROOT, "%s: %s %s; %s accuracy %.4f, macro-F1 %.4f, balanced accuracy %.4f, macro AUC %.4f (n=%d); best epoch %d; %.1f s%s",
 				output, r.method().id(), r.model().spec().describe(), r.evaluatedOn(),
@@ -64,6 +67,18 @@ final class TrainCommand {
 				r.testMetrics() == null ? Double.NaN : r.testMetrics().balancedAccuracy(), r.testMetrics() == null ? Double.NaN : r.testMetrics().macroAuc(),
 				r.testMetrics() == null ? 0 : r.testMetrics().n(), r.bestEpoch(), r.seconds(), r.cancelled() ? " (cancelled)" : ""));
 		return 0;
+	}
+
+	/** --slice-axis x|y|z, --slice-step K, --central-slices N, --skip-empty F for stacks and volumes. */
+	static SlicePolicy slicePolicy(Args a) throws UsageException {
+		String axis = a.get("slice-axis", "z").trim().toLowerCase(Locale.ROOT);
+		int ax = "xyz".indexOf(axis);
+		if (axis.length() != 1 || ax < 0) throw new UsageException("--slice-axis must be x, y or z, got '" + axis + "'");
+		try {
+			return new SlicePolicy(ax, a.integer("slice-step", 1), a.integer("central-slices", 0), a.number("skip-empty", 0));
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
 	}
 
 	static TrainingOptions options(Args a) throws UsageException {

@@ -29,6 +29,18 @@ public final class DatasetLoader {
 	private final int size;
 	private final Consumer<String> progress;
 	private ReadOptions options = ReadOptions.DEFAULT;
+	private long memoryBudget = Runtime.getRuntime().maxMemory() / 3;
+	private Path cacheDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+
+	/**
+	 * Decoded samples beyond {@code bytes} of memory go to a temporary file in {@code directory}
+	 * (default: a third of the Java heap, in the system's temporary folder).
+	 */
+	public DatasetLoader withMemoryBudget(long bytes, Path directory) {
+		this.memoryBudget = bytes;
+		this.cacheDirectory = directory;
+		return this;
+	}
 
 	/** Which slices of stacks and volumes to take (default: all). */
 	public DatasetLoader withSlicePolicy(SlicePolicy policy) {
@@ -70,13 +82,26 @@ public final class DatasetLoader {
 		for (SkippedFile s : skipped) report.add(ImportRecord.skipped(s.file(), null, null, s.reason()));
 		MessageDigest digest = sha256();
 		int done = 0;
+		long inMemory = 0;
+		DiskCache disk = null;
 		for (Entry e : entries) {
 			try {
 				ImageData data = readers.readData(e.file(), options);
 				for (int i = 0; i < data.planes().size(); i++) {
 					ImagePlane p = data.planes().get(i);
 					float[] scaled = Preprocessing.scaled(p, size, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH);
-					samples.add(new Sample(e.file(), data.sliceNumbers().get(i), index.get(e.label()), e.split(), scaled, p.channels()));
+					CachedPixels pixels;
+					if (inMemory + scaled.length * 4L <= memoryBudget) {
+						pixels = CachedPixels.inMemory(scaled);
+						inMemory += scaled.length * 4L;
+					} else {
+						if (disk == null) {
+							disk = openCache();
+							progress.accept("decoded images exceed " + (memoryBudget >> 20) + " MB; caching the rest in " + disk.file());
+						}
+						pixels = store(disk, scaled);
+					}
+					samples.add(new Sample(e.file(), data.sliceNumbers().get(i), index.get(e.label()), e.split(), pixels, p.channels()));
 				}
 				report.add(ImportRecord.used(e.file(), e.label(), e.split(), data));
 				digest.update((base(source).relativize(e.file().toAbsolutePath()) + "|" + sizeOf(e.file()) + "|" + e.label() + "\n")
@@ -93,6 +118,22 @@ public final class DatasetLoader {
 		Dataset ds = new Dataset(classes, samples, skipped, HexFormat.of().formatHex(digest.digest()), report);
 		if (requireLabels) checkUsable(source, ds);
 		return ds;
+	}
+
+	private DiskCache openCache() throws DatasetException {
+		try {
+			return new DiskCache(cacheDirectory);
+		} catch (java.io.IOException ex) {
+			throw new DatasetException("cannot create the disk cache in " + cacheDirectory + " (" + ex.getMessage() + ")");
+		}
+	}
+
+	private static CachedPixels store(DiskCache disk, float[] scaled) throws DatasetException {
+		try {
+			return disk.store(scaled);
+		} catch (java.io.IOException ex) {
+			throw new DatasetException("cannot write the disk cache " + disk.file() + " (" + ex.getMessage() + "); is the disk full?");
+		}
 	}
 
 	private static void checkUsable(Path source, Dataset ds) throws DatasetException {

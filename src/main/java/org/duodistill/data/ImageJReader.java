@@ -15,6 +15,19 @@ import java.util.List;
 
 /** ImageJ 1's readers: TIFF (stacks, 16/32-bit), PNG, JPEG, BMP, GIF, DICOM, FITS, PGM. */
 public final class ImageJReader implements ImageReader {
+	/** Above this many pixels a plane is not decoded whole (see {@link LargeImageReader}). */
+	public static final long DEFAULT_MAX_PIXELS = 64L << 20;
+
+	private final long maxPixels;
+
+	public ImageJReader() {
+		this(DEFAULT_MAX_PIXELS);
+	}
+
+	public ImageJReader(long maxPixels) {
+		this.maxPixels = maxPixels;
+	}
+
 	@Override
 	public String name() {
 		return "ImageJ";
@@ -35,6 +48,10 @@ public final class ImageJReader implements ImageReader {
 		}
 		if (size == 0) throw new ImageReadException(file, "empty file (0 bytes)");
 		if (!Files.isReadable(file)) throw new ImageReadException(file, "file is not readable (permissions)");
+		int[] dims = LargeImageReader.dimensions(file);
+		if (dims != null && (long) dims[0] * dims[1] > maxPixels) {
+			return LargeImageReader.read(file, dims[0], dims[1], options.targetSize(), maxPixels);
+		}
 		ImagePlus imp = open(file);
 		// ImageJ opens any text file as a "text image"; prose gives one with no rows.
 		if (imp == null || imp.getStackSize() == 0 || imp.getWidth() == 0 || imp.getHeight() == 0) {

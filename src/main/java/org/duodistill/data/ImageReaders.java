@@ -13,9 +13,21 @@ public final class ImageReaders {
 		this.readers = List.copyOf(readers);
 	}
 
-	/** ImageJ 1's readers, the ones always present (command line and Fiji alike). */
+	/**
+	 * Bio-Formats first when it can be loaded (always in Fiji), for every file it claims; then
+	 * ImageJ 1's readers, which are always present.
+	 */
 	public static ImageReaders standard() {
-		return new ImageReaders(List.of(new ImageJReader()));
+		return withBioFormatsFrom(ImageReaders.class.getClassLoader());
+	}
+
+	/** As {@link #standard()}, looking for Bio-Formats through the given class loader. */
+	public static ImageReaders withBioFormatsFrom(ClassLoader loader) {
+		List<ImageReader> list = new ArrayList<>();
+		BioFormatsReader bf = BioFormatsReader.find(loader);
+		if (bf != null) list.add(bf);
+		list.add(new ImageJReader());
+		return new ImageReaders(list);
 	}
 
 	public List<ImageReader> readers() {

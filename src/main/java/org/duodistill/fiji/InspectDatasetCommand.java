@@ -5,7 +5,8 @@ import org.duodistill.data.Dataset;
 import org.duodistill.data.DatasetException;
 import org.duodistill.data.DatasetLoader;
 import org.duodistill.data.ImageReaders;
-import org.duodistill.data.Sample;
+import org.duodistill.data.ImportRecord;
+import org.duodistill.data.SlicePolicy;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
@@ -15,14 +16,11 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import java.io.File;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Plugins > DuoDistill > Inspect Dataset...: reads a data folder or CSV the way training would
- * and lists every file (used or skipped, why, how many samples), with totals per class, before
- * anyone spends time training.
+ * and lists every file (used or skipped, why, format, dimensions, bit depth, samples taken),
+ * with totals per class, before anyone spends time training.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Inspect Dataset...", headless = true)
 public class InspectDatasetCommand extends ContextCommand {
@@ -41,41 +39,45 @@ public class InspectDatasetCommand extends ContextCommand {
 	@Parameter(type = ItemIO.OUTPUT)
 	private String summary;
 
+	@Parameter(label = "Volumes: slice perpendicular to", choices = {"z", "y", "x"})
+	private String slice_axis = "z";
+
+	@Parameter(label = "Volumes and stacks: take every k-th slice", min = "1")
+	private int slice_step = 1;
+
+	@Parameter(label = "Volumes and stacks: only the central N slices (0 = all)", min = "0")
+	private int central_slices = 0;
+
+	@Parameter(label = "Skip slices with less than this fraction of foreground (0 = keep all)", min = "0", max = "0.99")
+	private double skip_empty = 0;
+
 	@Override
 	public void run() {
 		Dataset ds;
 		try {
-			ds = new DatasetLoader(ImageReaders.standard(), size, null).load(data.toPath(), false);
+			SlicePolicy slices = new SlicePolicy("xyz".indexOf(slice_axis), slice_step, central_slices, skip_empty);
+			ds = new DatasetLoader(ImageReaders.standard(), size, null).withSlicePolicy(slices).load(data.toPath(), false);
 		} catch (DatasetException | IllegalArgumentException e) {
 			cancel(e.getMessage());
 			return;
 		}
 		dataset = new ResultsTable();
-		Map<Path, int[]> perFile = new LinkedHashMap<>();
-		Map<Path, Sample> first = new LinkedHashMap<>();
-		for (Sample s : ds.samples()) {
-			perFile.computeIfAbsent(s.file(), k -> new int[1])[0]++;
-			first.putIfAbsent(s.file(), s);
-		}
-		for (Map.Entry<Path, int[]> e : perFile.entrySet()) {
-			Sample s = first.get(e.getKey());
+		for (ImportRecord r : ds.report()) {
 			dataset.addRow();
-			dataset.addValue("file", e.getKey().toString());
-			dataset.addValue("class", ds.classes().get(s.label()));
-			dataset.addValue("split", s.split().label());
-			dataset.addValue("status", "used");
-			dataset.addValue("reason", "");
-			dataset.addValue("samples", e.getValue()[0]);
-			dataset.addValue("channels", s.channels());
+			dataset.addValue("file", r.file().toString());
+			dataset.addValue("class", r.label() == null ? "" : r.label());
+			dataset.addValue("split", r.split() == null ? "" : r.split().label());
+			dataset.addValue("status", r.status());
+			dataset.addValue("reason", r.reason());
+			dataset.addValue("format", r.format());
+			dataset.addValue("width", r.width());
+			dataset.addValue("height", r.height());
+			dataset.addValue("depth", r.depth());
+			dataset.addValue("bit_depth", r.bitDepth());
+			dataset.addValue("samples", r.samples());
 		}
-		ResultTables.addSkipped(dataset, ds.skipped());
 		dataset.showRowNumbers(false);
-		int[] counts = ds.countsPerClass(ds.samples());
-		StringBuilder b = new StringBuilder();
-		b.append(ds.classes().size()).append(" classes, ").append(perFile.size()).append(" usable files (").append(ds.samples().size())
-				.append(" samples), ").append(ds.skipped().size()).append(" skipped");
-		for (int c = 0; c < counts.length; c++) b.append("; ").append(ds.classes().get(c)).append(": ").append(counts[c]);
-		summary = b.toString();
+		summary = ds.classes().size() + " classes; " + ds.summary();
 		if (log != null) log.info("DuoDistill: " + data + ": " + summary);
 		ResultTables.present(dataset, ResultTables.DATASET);
 	}

@@ -5,6 +5,7 @@ import ij.IJ;
 import ij.measure.ResultsTable;
 import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
+import org.duodistill.data.SlicePolicy;
 import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
 import org.duodistill.train.Method;
@@ -69,6 +70,18 @@ public class TrainClassifierCommand extends ContextCommand {
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
 
+	@Parameter(label = "Volumes: slice perpendicular to", choices = {"z", "y", "x"})
+	private String slice_axis = "z";
+
+	@Parameter(label = "Volumes and stacks: take every k-th slice", min = "1")
+	private int slice_step = 1;
+
+	@Parameter(label = "Volumes and stacks: only the central N slices (0 = all)", min = "0")
+	private int central_slices = 0;
+
+	@Parameter(label = "Skip slices with less than this fraction of foreground (0 = keep all)", min = "0", max = "0.99")
+	private double skip_empty = 0;
+
 	@Parameter(label = "Allow horizontal flips (laterality does not matter)")
 	private boolean hflip = false;
 
@@ -106,7 +119,8 @@ public class TrainClassifierCommand extends ContextCommand {
 			IJ.resetEscape();
 			String teacherSource = teacher == null || teacher.isBlank() ? "auto" : teacher.trim();
 			TrainingJob.Request request = new TrainingJob.Request(data.toPath(), output.toPath(), teacherSource,
-					teacherSource.equals("auto") ? teacher_arch : null, student_arch, size, options, d, overwrite, ImageReaders.standard());
+					teacherSource.equals("auto") ? teacher_arch : null, student_arch, size, options, d, overwrite, ImageReaders.standard(),
+					new SlicePolicy("xyz".indexOf(slice_axis), slice_step, central_slices, skip_empty));
 			TrainResult r = TrainingJob.run(request, progress);
 			training = ResultTables.training(progress.epochs());
 			ResultTables.present(training, ResultTables.TRAINING);

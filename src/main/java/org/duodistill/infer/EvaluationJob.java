@@ -43,7 +43,7 @@ public final class EvaluationJob {
 		List<Sample> remapped = new ArrayList<>(samples.size());
 		for (Sample s : samples) {
 			int label = model.classes().indexOf(ds.classes().get(s.label()));
-			remapped.add(new Sample(s.file(), s.slice(), label, s.split(), s.scaled(), s.channels()));
+			remapped.add(s.withLabel(label));
 		}
 		try (NDManager m = Engines.engine().newBaseManager(device);
 				DeviceWeights w = DeviceWeights.upload(model.spec(), model.weights(), m, device)) {

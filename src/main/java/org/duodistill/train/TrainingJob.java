@@ -8,6 +8,7 @@ import org.duodistill.data.DatasetLoader;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.data.Sample;
 import org.duodistill.data.SkippedFile;
+import org.duodistill.data.SlicePolicy;
 import org.duodistill.data.Splitter;
 import org.duodistill.model.ModelFolder;
 
@@ -29,14 +30,25 @@ public final class TrainingJob {
 	public static final String IMPORT_REPORT_CSV = "import-report.csv";
 
 	public record Request(Path data, Path output, String teacher, String teacherArch, String studentArch, int size,
-			TrainingOptions options, Device device, boolean overwrite, ImageReaders readers) {}
+			TrainingOptions options, Device device, boolean overwrite, ImageReaders readers, SlicePolicy slices) {
+		/** Every slice of stacks and volumes. */
+		public Request(Path data, Path output, String teacher, String teacherArch, String studentArch, int size, TrainingOptions options,
+				Device device, boolean overwrite, ImageReaders readers) {
+			this(data, output, teacher, teacherArch, studentArch, size, options, device, overwrite, readers, SlicePolicy.ALL);
+		}
+	}
 
 	private TrainingJob() {}
 
 	/** Loads, splits and (for the data-scarce setting) subsamples a labelled dataset. */
 	public static Dataset loadDataset(Path data, int size, ImageReaders readers, TrainingOptions options, TrainingListener listener)
 			throws DatasetException {
-		Dataset ds = new DatasetLoader(readers, size, listener::message).load(data, true);
+		return loadDataset(data, size, readers, SlicePolicy.ALL, options, listener);
+	}
+
+	public static Dataset loadDataset(Path data, int size, ImageReaders readers, SlicePolicy slices, TrainingOptions options,
+			TrainingListener listener) throws DatasetException {
+		Dataset ds = new DatasetLoader(readers, size, listener::message).withSlicePolicy(slices).load(data, true);
 		for (SkippedFile s : ds.skipped()) listener.message("skipped " + s.file() + ": " + s.reason());
 		listener.message("import: " + ds.summary());
 		ds = Splitter.assign(ds, options.seed());
@@ -45,13 +57,19 @@ public final class TrainingJob {
 
 	public static TrainResult run(Request r, TrainingListener listener) throws IOException, DatasetException {
 		ModelFolder.checkWritable(r.output().toAbsolutePath(), r.overwrite());
-		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.options(), listener);
+		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.slices(), r.options(), listener);
 		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped",
 				ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(), ds.split(org.duodistill.data.Split.VAL).size(),
 				ds.split(org.duodistill.data.Split.TEST).size(), ds.skipped().size()));
 		try (Pipeline p = new Pipeline(ds, r.options(), r.device(), listener)) {
 			Teacher teacher = p.prepareTeacher(r.teacher(), r.teacherArch(), r.size());
 			TrainResult result = p.trainStudent(r.options().method(), teacher, r.studentArch());
+			com.google.gson.JsonObject slices = new com.google.gson.JsonObject();
+			slices.addProperty("axis", "xyz".substring(r.slices().axis(), r.slices().axis() + 1));
+			slices.addProperty("step", r.slices().step());
+			slices.addProperty("central", r.slices().central());
+			slices.addProperty("skip_empty_below", r.slices().emptyThreshold());
+			result.model().provenance().getAsJsonObject("dataset").add("slices", slices);
 			List<EpochRecord> history = new java.util.ArrayList<>(teacher.history());
 			if (result.method() != Method.TEACHER) history.addAll(result.history());
 			ModelFolder.write(r.output(), result.model(), reports(ds, result, history), r.overwrite());

@@ -175,7 +175,12 @@ class FijiCommandsTest {
 			}
 		}
 		assertEquals(1, skipped);
-		assertTrue(((String) m.getOutput("summary")).contains("axial: 8"), (String) m.getOutput("summary"));
+		String summary = (String) m.getOutput("summary");
+		assertTrue(summary.contains("axial 8") && summary.contains("1 skipped"), summary);
+		assertEquals(64, (int) rt.getValue("width", 0));
+		assertEquals(8, (int) rt.getValue("bit_depth", 0));
+		assertEquals(1, (int) rt.getValue("samples", 0));
+		assertFalse(rt.getStringValue("format", 0).isBlank());
 	}
 
 	@Test
