@@ -48,7 +48,8 @@ public final class ImageJReader implements ImageReader {
 		}
 		if (size == 0) throw new ImageReadException(file, "empty file (0 bytes)");
 		if (!Files.isReadable(file)) throw new ImageReadException(file, "file is not readable (permissions)");
-		int[] dims = LargeImageReader.dimensions(file);
+		// Only files of some size can hold a huge plane; skipping the header probe keeps small files fast.
+		int[] dims = size > maxPixels / LargeImageReader.MAX_COMPRESSION ? LargeImageReader.dimensions(file) : null;
 		if (dims != null && (long) dims[0] * dims[1] > maxPixels) {
 			return LargeImageReader.read(file, dims[0], dims[1], options.targetSize(), maxPixels);
 		}
@@ -135,8 +136,15 @@ public final class ImageJReader implements ImageReader {
 		// Calibrated values (e.g. signed 16-bit, DICOM rescale) so intensities mean what the file says.
 		float[] px = new float[w * h];
 		float[] table = bitDepth != 32 && cal != null && cal.calibrated() ? cal.getCTable() : null;
-		for (int i = 0; i < px.length; i++) {
-			px[i] = table != null ? table[ip.get(i)] : ip.getf(i);
+		Object raw = ip.getPixels();
+		if (raw instanceof byte[] b) {
+			for (int i = 0; i < px.length; i++) px[i] = table != null ? table[b[i] & 0xff] : b[i] & 0xff;
+		} else if (raw instanceof short[] sh) {
+			for (int i = 0; i < px.length; i++) px[i] = table != null ? table[sh[i] & 0xffff] : sh[i] & 0xffff;
+		} else if (raw instanceof float[] f) {
+			System.arraycopy(f, 0, px, 0, px.length);
+		} else {
+			for (int i = 0; i < px.length; i++) px[i] = table != null ? table[ip.get(i)] : ip.getf(i);
 		}
 		return new ImagePlane(w, h, 1, px, bitDepth);
 	}

@@ -22,6 +22,12 @@ import java.util.Locale;
  * Bio-Formats, which reads tiles and pyramids.
  */
 final class LargeImageReader {
+	/**
+	 * Files smaller than (pixel budget / this) are decoded without probing their header: no image
+	 * format compresses a plane over the budget that much.
+	 */
+	static final long MAX_COMPRESSION = 1024;
+
 	private LargeImageReader() {}
 
 	/** Width and height from the header alone, or null when the format is not one checked here. */

@@ -72,9 +72,52 @@ public record Preprocessing(int size, int channels, double lowPercentile, double
 
 	private static float[] resize(float[] src, int w, int h, int size) {
 		if (w == size && h == size) return src;
+		if (w >= size && h >= size) {
+			// Shrinking: exact area averaging, separable, one pass per axis.
+			return areaResizeColumns(areaResizeRows(src, w, h, size), size, h, size);
+		}
 		FloatProcessor fp = new FloatProcessor(w, h, src);
 		fp.setInterpolationMethod(ImageProcessor.BILINEAR);
 		return (float[]) fp.resize(size, size, true).getPixels();
+	}
+
+	/** Each output column averages the input columns it covers, fractional ones by their share. */
+	private static float[] areaResizeRows(float[] src, int w, int h, int ow) {
+		float[] out = new float[ow * h];
+		double scale = (double) w / ow;
+		for (int ox = 0; ox < ow; ox++) {
+			double a = ox * scale;
+			double b = a + scale;
+			int i0 = (int) Math.floor(a);
+			int i1 = Math.min(w - 1, (int) Math.ceil(b) - 1);
+			for (int y = 0; y < h; y++) {
+				double sum = 0;
+				int row = y * w;
+				for (int i = i0; i <= i1; i++) {
+					double cover = Math.min(b, i + 1) - Math.max(a, i);
+					sum += src[row + i] * cover;
+				}
+				out[y * ow + ox] = (float) (sum / scale);
+			}
+		}
+		return out;
+	}
+
+	private static float[] areaResizeColumns(float[] src, int w, int h, int oh) {
+		float[] out = new float[w * oh];
+		double scale = (double) h / oh;
+		for (int oy = 0; oy < oh; oy++) {
+			double a = oy * scale;
+			double b = a + scale;
+			int j0 = (int) Math.floor(a);
+			int j1 = Math.min(h - 1, (int) Math.ceil(b) - 1);
+			for (int j = j0; j <= j1; j++) {
+				double cover = (Math.min(b, j + 1) - Math.max(a, j)) / scale;
+				int row = j * w;
+				for (int x = 0; x < w; x++) out[oy * w + x] += (float) (src[row + x] * cover);
+			}
+		}
+		return out;
 	}
 
 	/** Converts a cached [c, size, size] array to this model's channels and normalises it. */
