@@ -220,7 +220,7 @@ public final class DatasetLoader {
 
 	private static List<Path> walk(Path dir) throws DatasetException {
 		try (Stream<Path> s = Files.walk(dir)) {
-			return s.filter(Files::isRegularFile).filter(p -> !hidden(p) && !hidden(p.getParent())).sorted().toList();
+			return s.filter(Files::isRegularFile).filter(p -> !hidden(p) && !hidden(p.getParent()) && !pairData(p)).sorted().toList();
 		} catch (IOException e) {
 			throw new DatasetException(dir + ": cannot list folder (" + e.getMessage() + ")");
 		}
@@ -231,6 +231,19 @@ public final class DatasetLoader {
 		String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
 		return n.startsWith("readme") || n.startsWith("license") || n.startsWith("licence") || n.endsWith(".md") || n.endsWith(".txt")
 				|| n.endsWith(".csv") || n.endsWith(".json");
+	}
+
+	/** The .img half of a NIfTI/Analyze .hdr/.img pair is read through its .hdr; it is not a second image. */
+	static boolean pairData(Path p) {
+		String n = p.getFileName().toString();
+		String lower = n.toLowerCase(Locale.ROOT);
+		int cut = lower.endsWith(".img") ? 4 : lower.endsWith(".img.gz") ? 7 : -1;
+		if (cut < 0) return false;
+		String stem = n.substring(0, n.length() - cut);
+		for (String ext : List.of(".hdr", ".hdr.gz", ".HDR", ".HDR.GZ")) {
+			if (Files.isRegularFile(p.resolveSibling(stem + ext))) return true;
+		}
+		return false;
 	}
 
 	private static boolean hidden(Path p) {

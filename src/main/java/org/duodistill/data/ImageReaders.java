@@ -14,8 +14,9 @@ public final class ImageReaders {
 	}
 
 	/**
-	 * Bio-Formats first when it can be loaded (always in Fiji), for every file it claims; then
-	 * ImageJ 1's readers, which are always present.
+	 * NIfTI through our own reader (it honours the slicing axis); then Bio-Formats when it can be
+	 * loaded (always in Fiji), for every other file it claims; then ImageJ 1's readers, which are
+	 * always present.
 	 */
 	public static ImageReaders standard() {
 		return withBioFormatsFrom(ImageReaders.class.getClassLoader());
@@ -24,6 +25,7 @@ public final class ImageReaders {
 	/** As {@link #standard()}, looking for Bio-Formats through the given class loader. */
 	public static ImageReaders withBioFormatsFrom(ClassLoader loader) {
 		List<ImageReader> list = new ArrayList<>();
+		list.add(new NiftiReader());
 		BioFormatsReader bf = BioFormatsReader.find(loader);
 		if (bf != null) list.add(bf);
 		list.add(new ImageJReader());
