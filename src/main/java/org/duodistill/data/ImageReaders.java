@@ -14,9 +14,11 @@ public final class ImageReaders {
 	}
 
 	/**
-	 * NIfTI through our own reader (it honours the slicing axis); then Bio-Formats when it can be
-	 * loaded (always in Fiji), for every other file it claims; then ImageJ 1's readers, which are
-	 * always present.
+	 * NIfTI and uncompressed DICOM through our own readers (NIfTI honours the slicing axis; DICOM
+	 * applies the modality LUT, inverts MONOCHROME1, converts palette/YBR colour); then Bio-Formats
+	 * when it can be loaded (always in Fiji), for every other file it claims, compressed DICOM
+	 * included; then ImageJ 1's readers, which are always present. When every reader fails on a
+	 * compressed DICOM file, the DICOM reader's reason (transfer syntax name and UID) is reported.
 	 */
 	public static ImageReaders standard() {
 		return withBioFormatsFrom(ImageReaders.class.getClassLoader());
@@ -26,6 +28,7 @@ public final class ImageReaders {
 	public static ImageReaders withBioFormatsFrom(ClassLoader loader) {
 		List<ImageReader> list = new ArrayList<>();
 		list.add(new NiftiReader());
+		list.add(new DicomReader());
 		BioFormatsReader bf = BioFormatsReader.find(loader);
 		if (bf != null) list.add(bf);
 		list.add(new ImageJReader());

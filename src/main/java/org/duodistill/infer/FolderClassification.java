@@ -1,5 +1,6 @@
 package org.duodistill.infer;
 
+import org.duodistill.data.DicomReader;
 import org.duodistill.data.ImageReadException;
 import org.duodistill.data.SkippedFile;
 
@@ -25,13 +26,31 @@ public final class FolderClassification {
 
 	private FolderClassification() {}
 
-	/** Regular files under {@code input} (or the file itself), sorted, hidden files and folders left out. */
+	/**
+	 * Regular files under {@code input} (or the file itself), hidden files and folders left out,
+	 * sorted by name, except that the DICOM files of each folder come in series order (instance
+	 * number, then position along the slice normal), so rows follow the anatomy.
+	 */
 	public static List<Path> files(Path input) throws IOException {
 		if (!Files.exists(input)) throw new IllegalArgumentException(input + ": input file or folder not found");
 		if (!Files.isDirectory(input)) return List.of(input);
+		List<Path> all;
 		try (Stream<Path> s = Files.walk(input)) {
-			return s.filter(Files::isRegularFile).filter(p -> !hidden(input.relativize(p))).sorted().toList();
+			all = s.filter(Files::isRegularFile).filter(p -> !hidden(input.relativize(p))).sorted().toList();
 		}
+		java.util.Map<Path, List<Path>> byFolder = new java.util.LinkedHashMap<>();
+		for (Path p : all) byFolder.computeIfAbsent(p.getParent(), k -> new ArrayList<>()).add(p);
+		DicomReader dicom = new DicomReader();
+		List<Path> ordered = new ArrayList<>(all.size());
+		for (List<Path> folder : byFolder.values()) {
+			List<Path> series = new ArrayList<>();
+			for (Path p : folder) {
+				if (dicom.claims(p)) series.add(p);
+				else ordered.add(p);
+			}
+			ordered.addAll(series.size() > 1 ? DicomReader.sortSeries(series) : series);
+		}
+		return ordered;
 	}
 
 	/** Names starting with a dot (.DS_Store, .git, ...) are not images to classify. */

@@ -633,4 +633,14 @@ class CommandLineTest {
 		}
 		assertEquals(2 * PER_CLASS, confusion);
 	}
+
+	/** A DICOM series folder is classified in series order (instance number), not by file name. */
+	@Test
+	void aDicomSeriesFolderIsClassifiedInInstanceOrder() throws Exception {
+		Path series = Path.of("src/test/resources/data/dicom/generated/series_instance");
+		Run r = cli("classify", "--model", model, "--input", series);
+		assertEquals(0, r.code(), r.toString());
+		List<String> files = r.out().lines().skip(1).map(l -> Path.of(l.split(",")[0]).getFileName().toString()).toList();
+		assertEquals(List.of("img_c.dcm", "img_d.dcm", "img_b.dcm", "img_a.dcm"), files, "order from pydicom's InstanceNumber (expected.json)");
+	}
 }

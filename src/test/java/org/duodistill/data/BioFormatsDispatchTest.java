@@ -27,13 +27,13 @@ class BioFormatsDispatchTest {
 	void withoutBioFormatsOnlyImageJReads() {
 		ClassLoader withoutLoci = new java.net.URLClassLoader(new java.net.URL[0], ClassLoader.getPlatformClassLoader());
 		ImageReaders r = ImageReaders.withBioFormatsFrom(withoutLoci);
-		assertEquals(java.util.List.of("NIfTI", "ImageJ"), r.readers().stream().map(ImageReader::name).toList());
+		assertEquals(java.util.List.of("NIfTI", "DICOM", "ImageJ"), r.readers().stream().map(ImageReader::name).toList());
 	}
 
 	@Test
 	void withBioFormatsItReadsWhatItClaimsAndImageJTheRest() throws Exception {
 		ImageReaders r = ImageReaders.standard();
-		assertEquals(java.util.List.of("NIfTI", "Bio-Formats", "ImageJ"), r.readers().stream().map(ImageReader::name).toList());
+		assertEquals(java.util.List.of("NIfTI", "DICOM", "Bio-Formats", "ImageJ"), r.readers().stream().map(ImageReader::name).toList());
 		Path fake = write("a.fakebf", 3, 2, 3 /* UINT16 */, false, 1, false, 2, buf -> {
 			for (int i = 0; i < 12; i++) buf.putShort((short) (60000 + i));
 		});
