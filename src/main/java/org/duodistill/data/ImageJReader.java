@@ -109,12 +109,34 @@ public final class ImageJReader implements ImageReader {
 		}
 	}
 
-	/** One plane per stack slice; RGB slices become three channels. */
+	/**
+	 * One plane per stack slice; RGB slices become three channels. An 8-bit image with a colour
+	 * palette becomes RGB through its palette, and one with an inverting grey LUT is inverted, so
+	 * the values are what the image shows rather than palette indices (smooth pseudo-colour LUTs
+	 * such as Fire only display intensities, so those stay as they are).
+	 */
 	public static List<ImagePlane> planes(ImagePlus imp) {
 		ImageStack stack = imp.getStack();
 		List<ImagePlane> out = new ArrayList<>(stack.getSize());
 		for (int s = 1; s <= stack.getSize(); s++) {
-			out.add(plane(stack.getProcessor(s), imp.getBitDepth(), imp.getCalibration()));
+			ImageProcessor ip = stack.getProcessor(s);
+			if (imp.getBitDepth() == 8 && !imp.isComposite()) {
+				ip.setColorModel(imp.getProcessor().getColorModel());
+				// An arbitrary palette (GIF, indexed PNG): indices mean nothing, colours do. A smooth
+				// pseudo-colour LUT (Fire, ...) only displays intensities, which the indices already are.
+				if (ip.isColorLut() && !ip.isPseudoColorLut()) {
+					out.add(plane(ip.convertToRGB(), 24, null));
+					continue;
+				}
+				if (ip.isInvertedLut()) {
+					ImageProcessor copy = ip.duplicate();
+					copy.invertLut();
+					copy.invert();
+					out.add(plane(copy, 8, imp.getCalibration()));
+					continue;
+				}
+			}
+			out.add(plane(ip, imp.getBitDepth(), imp.getCalibration()));
 		}
 		return out;
 	}

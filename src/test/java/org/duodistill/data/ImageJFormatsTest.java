@@ -1,0 +1,169 @@
+package org.duodistill.data;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.LUT;
+import ij.process.ShortProcessor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every format ImageJ 1 writes and reads, through the standard readers: pixel values are known by
+ * construction, and for PNG/GIF/BMP/JPEG checked against javax.imageio as an independent decoder.
+ */
+class ImageJFormatsTest {
+	static final int W = 40;
+	static final int H = 30;
+
+	@TempDir
+	Path dir;
+
+	static int value8(int x, int y) {
+		return (x * 5 + y * 3) % 256;
+	}
+
+	static ByteProcessor gray8() {
+		ByteProcessor ip = new ByteProcessor(W, H);
+		for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) ip.set(x, y, value8(x, y));
+		return ip;
+	}
+
+	private ImageData read(Path f) throws Exception {
+		return ImageReaders.standard().readData(f, ReadOptions.DEFAULT);
+	}
+
+	@Test
+	void eightBitFormatsKeepTheirValues() throws Exception {
+		for (String ext : List.of("png", "gif", "bmp", "pgm", "tif")) {
+			Path f = dir.resolve("g." + ext);
+			FileSaver fs = new FileSaver(new ImagePlus("g", gray8()));
+			boolean ok = switch (ext) {
+				case "png" -> fs.saveAsPng(f.toString());
+				case "gif" -> fs.saveAsGif(f.toString());
+				case "bmp" -> fs.saveAsBmp(f.toString());
+				case "pgm" -> fs.saveAsPgm(f.toString());
+				default -> fs.saveAsTiff(f.toString());
+			};
+			assertTrue(ok, ext);
+			ImagePlane p = read(f).planes().get(0);
+			assertEquals(W, p.width(), ext);
+			assertEquals(1, p.channels(), ext);
+			for (int[] xy : new int[][] {{0, 0}, {13, 7}, {39, 29}}) {
+				assertEquals(value8(xy[0], xy[1]), p.pixels()[xy[1] * W + xy[0]], 0, ext + " at " + xy[0] + "," + xy[1]);
+			}
+			if (!ext.equals("pgm") && !ext.equals("tif")) {
+				BufferedImage bi = ImageIO.read(f.toFile());
+				assertEquals(bi.getRaster().getSample(13, 7, 0), (int) p.pixels()[7 * W + 13], ext + " vs ImageIO");
+			}
+		}
+	}
+
+	@Test
+	void jpegIsCloseToImageIo() throws Exception {
+		Path f = dir.resolve("g.jpg");
+		new FileSaver(new ImagePlus("g", gray8())).saveAsJpeg(f.toString());
+		ImagePlane p = read(f).planes().get(0);
+		BufferedImage bi = ImageIO.read(f.toFile());
+		double diff = 0;
+		for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) diff += Math.abs(bi.getRaster().getSample(x, y, 0) - p.pixels()[y * W + x]);
+		assertTrue(diff / (W * H) < 1.0, "mean difference to ImageIO " + diff / (W * H));
+	}
+
+	@Test
+	void sixteenBitPngAndFitsAndFloatTiff() throws Exception {
+		ShortProcessor sp = new ShortProcessor(W, H);
+		for (int i = 0; i < W * H; i++) sp.set(i, 1000 + i * 37);
+		Path png = dir.resolve("s16.png");
+		new FileSaver(new ImagePlus("s", sp)).saveAsPng(png.toString());
+		ImageData d = read(png);
+		assertEquals(16, d.bitDepth(), d.format());
+		assertEquals(1000 + 5 * 37, d.planes().get(0).pixels()[5], 0);
+		assertEquals(sp.get(5), ImageIO.read(png.toFile()).getRaster().getSample(5, 0, 0), "ImageIO agrees on the 16-bit PNG");
+
+		FloatProcessor fp = new FloatProcessor(W, H);
+		for (int i = 0; i < W * H; i++) fp.setf(i, -2.5f + i * 0.25f);
+		Path fits = dir.resolve("f.fits");
+		new FileSaver(new ImagePlus("f", fp)).saveAsFits(fits.toString());
+		ImagePlane fitsPlane = read(fits).planes().get(0);
+		assertEquals(W * H, fitsPlane.pixels().length);
+		float min = Float.MAX_VALUE;
+		float max = -Float.MAX_VALUE;
+		for (float v : fitsPlane.pixels()) {
+			min = Math.min(min, v);
+			max = Math.max(max, v);
+		}
+		assertEquals(-2.5f, min, 1e-4, "FITS values survive");
+		assertEquals(-2.5f + (W * H - 1) * 0.25f, max, 1e-3);
+	}
+
+	@Test
+	void aHyperstackGivesOnePlanePerChannelSliceAndFrame() throws Exception {
+		ImageStack st = new ImageStack(W, H);
+		for (int i = 0; i < 2 * 3 * 2; i++) {
+			ShortProcessor sp = new ShortProcessor(W, H);
+			sp.set(i * 100);
+			st.addSlice(sp);
+		}
+		ImagePlus imp = new ImagePlus("hyper", st);
+		imp.setDimensions(2, 3, 2);
+		imp.setOpenAsHyperStack(true);
+		Path f = dir.resolve("hyper.tif");
+		new FileSaver(imp).saveAsTiffStack(f.toString());
+		ImageData d = read(f);
+		assertEquals(12, d.planes().size());
+		assertEquals(1100f, d.planes().get(11).pixels()[0]);
+		assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), d.sliceNumbers());
+	}
+
+	@Test
+	void aColourPaletteBecomesRgbAndAnInvertingLutIsInverted() throws Exception {
+		byte[] r = new byte[256];
+		byte[] g = new byte[256];
+		byte[] b = new byte[256];
+		r[1] = (byte) 255; // index 1 = red
+		g[2] = (byte) 255; // index 2 = green
+		b[3] = (byte) 200; // index 3 = blue-ish
+		ByteProcessor ip = new ByteProcessor(W, H);
+		for (int i = 0; i < W * H; i++) ip.set(i, 1 + i % 3);
+		ImagePlus palette = new ImagePlus("pal", ip);
+		palette.getProcessor().setLut(new LUT(r, g, b));
+		Path gif = dir.resolve("pal.gif");
+		new FileSaver(palette).saveAsGif(gif.toString());
+		ImagePlane p = read(gif).planes().get(0);
+		assertEquals(3, p.channels(), "palette image read as colour");
+		int n = W * H;
+		assertEquals(255f, p.pixels()[0], "pixel 0 has index 1 = red: R");
+		assertEquals(0f, p.pixels()[n], "G");
+		assertEquals(255f, p.pixels()[n + 1], "pixel 1 has index 2 = green: G");
+		assertEquals(200f, p.pixels()[2 * n + 2], "pixel 2 has index 3: B");
+
+		ByteProcessor inv = gray8();
+		inv.invertLut();
+		Path tif = dir.resolve("inverted.tif");
+		new FileSaver(new ImagePlus("inv", inv)).saveAsTiff(tif.toString());
+		ImagePlane q = read(tif).planes().get(0);
+		assertEquals(1, q.channels());
+		assertEquals(255 - value8(13, 7), q.pixels()[7 * W + 13], 0, "shown intensity, not the stored index");
+
+		ColorProcessor cp = new ColorProcessor(W, H);
+		cp.set(0, 0, 0x102030);
+		Path rgbPng = dir.resolve("rgb.png");
+		new FileSaver(new ImagePlus("c", cp)).saveAsPng(rgbPng.toString());
+		ImagePlane c = read(rgbPng).planes().get(0);
+		assertEquals(3, c.channels());
+		assertEquals(0x10, (int) c.pixels()[0]);
+		assertEquals(0x30, (int) c.pixels()[2 * n]);
+	}
+}
