@@ -9,7 +9,6 @@ import org.duodistill.data.ImportRecord;
 import org.duodistill.data.SlicePolicy;
 import org.scijava.ItemIO;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -23,7 +22,7 @@ import java.io.File;
  * with totals per class, before anyone spends time training.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Inspect Dataset...", headless = true)
-public class InspectDatasetCommand extends ContextCommand {
+public class InspectDatasetCommand extends SlicingCommand {
 	@Parameter(label = "Labelled images (folder or CSV)", style = FileWidget.FILE_AND_DIRECTORY_STYLE)
 	private File data;
 
@@ -39,23 +38,11 @@ public class InspectDatasetCommand extends ContextCommand {
 	@Parameter(type = ItemIO.OUTPUT)
 	private String summary;
 
-	@Parameter(label = "Volumes: slice perpendicular to", choices = {"z", "y", "x"})
-	private String slice_axis = "z";
-
-	@Parameter(label = "Volumes and stacks: take every k-th slice", min = "1")
-	private int slice_step = 1;
-
-	@Parameter(label = "Volumes and stacks: only the central N slices (0 = all)", min = "0")
-	private int central_slices = 0;
-
-	@Parameter(label = "Skip slices with less than this fraction of foreground (0 = keep all)", min = "0", max = "0.99")
-	private double skip_empty = 0;
-
 	@Override
 	public void run() {
 		Dataset ds;
 		try {
-			SlicePolicy slices = new SlicePolicy("xyz".indexOf(slice_axis), slice_step, central_slices, skip_empty);
+			SlicePolicy slices = slicePolicy();
 			ds = new DatasetLoader(ImageReaders.standard(), size, null).withSlicePolicy(slices).load(data.toPath(), false);
 		} catch (DatasetException | IllegalArgumentException e) {
 			cancel(e.getMessage());

@@ -5,7 +5,6 @@ import ij.IJ;
 import ij.measure.ResultsTable;
 import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
-import org.duodistill.data.SlicePolicy;
 import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
 import org.duodistill.train.Method;
@@ -15,7 +14,6 @@ import org.duodistill.train.TrainingOptions;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
-import org.scijava.command.ContextCommand;
 import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
@@ -28,7 +26,7 @@ import java.util.Locale;
 
 /** Plugins > DuoDistill > Train Classifier...: a labelled folder or CSV in, a model folder out. */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Train Classifier...", headless = true)
-public class TrainClassifierCommand extends ContextCommand {
+public class TrainClassifierCommand extends SlicingCommand {
 	@Parameter(label = "Labelled images (folder or CSV)", style = FileWidget.FILE_AND_DIRECTORY_STYLE,
 			description = "One sub-folder per class (optionally under train/val/test), or a CSV path,label[,split]")
 	private File data;
@@ -70,18 +68,6 @@ public class TrainClassifierCommand extends ContextCommand {
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
 
-	@Parameter(label = "Volumes: slice perpendicular to", choices = {"z", "y", "x"})
-	private String slice_axis = "z";
-
-	@Parameter(label = "Volumes and stacks: take every k-th slice", min = "1")
-	private int slice_step = 1;
-
-	@Parameter(label = "Volumes and stacks: only the central N slices (0 = all)", min = "0")
-	private int central_slices = 0;
-
-	@Parameter(label = "Skip slices with less than this fraction of foreground (0 = keep all)", min = "0", max = "0.99")
-	private double skip_empty = 0;
-
 	@Parameter(label = "Allow horizontal flips (laterality does not matter)")
 	private boolean hflip = false;
 
@@ -120,7 +106,7 @@ public class TrainClassifierCommand extends ContextCommand {
 			String teacherSource = teacher == null || teacher.isBlank() ? "auto" : teacher.trim();
 			TrainingJob.Request request = new TrainingJob.Request(data.toPath(), output.toPath(), teacherSource,
 					teacherSource.equals("auto") ? teacher_arch : null, student_arch, size, options, d, overwrite, ImageReaders.standard(),
-					new SlicePolicy("xyz".indexOf(slice_axis), slice_step, central_slices, skip_empty));
+					slicePolicy());
 			TrainResult r = TrainingJob.run(request, progress);
 			training = ResultTables.training(progress.epochs());
 			ResultTables.present(training, ResultTables.TRAINING);

@@ -162,6 +162,14 @@ class MacrosTest {
 	}
 
 	@Test
+	void sliceOptionsAreMacroKeysOfTheCommandsThatReadDatasets() {
+		for (String label : List.of("Train Classifier...", "Inspect Dataset...")) {
+			assertTrue(commandKeys.get(label).containsAll(List.of("slice_axis", "slice_step", "central_slices", "skip_empty")),
+					label + " " + commandKeys.get(label));
+		}
+	}
+
+	@Test
 	void theOptionParserOfThisTestWorks() {
 		assertEquals(List.of("data", "output", "method", "label_slices"), keys("\"data=[\" + d + \"] output=[\" + o + \"] method=dual-skd label_slices\""));
 	}
