@@ -33,6 +33,9 @@ public final class ModelTrainer implements AutoCloseable {
 	private LinkedHashMap<String, HostTensor> best;
 	private double bestF1 = Double.NEGATIVE_INFINITY;
 	private int bestEpoch = -1;
+	private LinkedHashMap<String, HostTensor> bestB;
+	private double bestBF1 = Double.NEGATIVE_INFINITY;
+	private int bestBEpoch = -1;
 	private int epoch;
 	private boolean cancelled;
 
@@ -117,6 +120,11 @@ public final class ModelTrainer implements AutoCloseable {
 				bestEpoch = epoch;
 				best = a.download();
 			}
+			if (evalB != null && options.deployBestOfAB() && evalB.metrics().macroF1() >= bestBF1) {
+				bestBF1 = evalB.metrics().macroF1();
+				bestBEpoch = epoch;
+				bestB = emaTeacher.download();
+			}
 			EpochRecord r = new EpochRecord(name, stage, epoch, currentLr, lossSum / seen, ceSum / seen,
 					kdTeacher == null ? Double.NaN : kdSum / seen, evalA.metrics().accuracy(), evalA.metrics().macroF1(),
 					evalB == null ? Double.NaN : evalB.metrics().accuracy(), evalB == null ? Double.NaN : evalB.metrics().macroF1(),
@@ -152,6 +160,19 @@ public final class ModelTrainer implements AutoCloseable {
 
 	public int bestEpoch() {
 		return bestEpoch;
+	}
+
+	/**
+	 * The checkpoint to deploy: A's best, or with {@code deployBestOfAB} the EMA model B's best
+	 * when B validated better. The string says which ("a" or "b").
+	 */
+	public java.util.Map.Entry<String, LinkedHashMap<String, HostTensor>> deployable() {
+		if (bestB != null && bestBF1 > bestF1) return java.util.Map.entry("b", bestB);
+		return java.util.Map.entry("a", bestWeights());
+	}
+
+	public int deployedEpoch() {
+		return bestB != null && bestBF1 > bestF1 ? bestBEpoch : bestEpoch;
 	}
 
 	public double bestF1() {

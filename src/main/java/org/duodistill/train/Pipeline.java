@@ -194,7 +194,12 @@ public final class Pipeline implements AutoCloseable {
 	}
 
 	private record Outcome(LinkedHashMap<String, HostTensor> best, List<EpochRecord> history, int bestEpoch, boolean cancelled,
-			Metrics test, Metrics val, String evaluatedOn) {}
+			Metrics test, Metrics val, String evaluatedOn, String deployed) {
+		Outcome(LinkedHashMap<String, HostTensor> best, List<EpochRecord> history, int bestEpoch, boolean cancelled, Metrics test,
+				Metrics val, String evaluatedOn) {
+			this(best, history, bestEpoch, cancelled, test, val, evaluatedOn, "a");
+		}
+	}
 
 	private Outcome train(String name, ModelSpec spec, LinkedHashMap<String, HostTensor> a, LinkedHashMap<String, HostTensor> b,
 			Teacher fixed, Preprocessing prep, TrainingOptions opt) {
@@ -215,8 +220,10 @@ public final class Pipeline implements AutoCloseable {
 			} else {
 				trainer.runStage("ce", opt.epochs(), opt.learningRate(), opt.warmupEpochs(), false);
 			}
-			Outcome o = new Outcome(trainer.bestWeights(), List.copyOf(trainer.history()), trainer.bestEpoch(), trainer.cancelled(),
-					null, null, null);
+			var deploy = trainer.deployable();
+			if (deploy.getKey().equals("b")) listener.message("deploying B, the EMA of A: it validated better (epoch " + trainer.deployedEpoch() + ")");
+			Outcome o = new Outcome(deploy.getValue(), List.copyOf(trainer.history()), trainer.deployedEpoch(), trainer.cancelled(),
+					null, null, null, deploy.getKey());
 			return withEvaluation(o, spec, prep);
 		}
 	}
@@ -233,7 +240,7 @@ public final class Pipeline implements AutoCloseable {
 			Metrics tm = test.isEmpty() ? null : ModelTrainer.evaluate(best, test, prep, options.batchSize(), dataset.numClasses()).metrics();
 			List<Sample> val = dataset.split(Split.VAL);
 			Metrics vm = val.isEmpty() ? null : ModelTrainer.evaluate(best, val, prep, options.batchSize(), dataset.numClasses()).metrics();
-			return new Outcome(o.best, o.history, o.bestEpoch, o.cancelled, tm, vm, test.isEmpty() ? "none" : on);
+			return new Outcome(o.best, o.history, o.bestEpoch, o.cancelled, tm, vm, test.isEmpty() ? "none" : on, o.deployed);
 		}
 	}
 
@@ -252,6 +259,7 @@ public final class Pipeline implements AutoCloseable {
 		p.addProperty("device", device.toString());
 		p.addProperty("best_epoch", o.bestEpoch);
 		p.addProperty("cancelled", o.cancelled);
+		p.addProperty("deployed_model", o.deployed.equals("b") ? "B (EMA of A)" : "A");
 		JsonObject teacher = new JsonObject();
 		teacher.addProperty("source", t.source());
 		teacher.addProperty("fingerprint", t.fingerprint());

@@ -6,15 +6,18 @@ import org.duodistill.select.ElementSelector;
 /**
  * Every knob of a training run with METHOD.md's defaults. Immutable; the {@code with...} methods
  * return changed copies.
+ *
+ * @param deployBestOfAB deploy whichever of A and its EMA B validates better (METHOD.md's option);
+ *        false deploys A, the default
  */
 public record TrainingOptions(Method method, int epochs, int batchSize, double learningRate, double weightDecay,
 		int warmupEpochs, double emaMomentum, double temperature, double kdWeight, double labelSmoothing,
 		double finetuneFraction, double finetuneLrFactor, long seed, boolean horizontalFlip, ElementSelector selectorA,
-		ElementSelector selectorB, double trainFraction) {
+		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB) {
 
 	public static TrainingOptions defaults() {
 		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, 0.996, 4.0, 1.0, 0.1, 0.2, 0.1, 42, false,
-				ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0);
+				ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, false);
 	}
 
 	public TrainingOptions {
@@ -33,48 +36,106 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 	}
 
 	public TrainingOptions withMethod(Method m) {
-		return new TrainingOptions(m, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+		Builder b = toBuilder();
+		b.method = m;
+		return b.build();
 	}
 
 	public TrainingOptions withEpochs(int e) {
-		return new TrainingOptions(method, e, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+		Builder b = toBuilder();
+		b.epochs = e;
+		return b.build();
 	}
 
-	public TrainingOptions withBatch(int b) {
-		return new TrainingOptions(method, epochs, b, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+	public TrainingOptions withBatch(int n) {
+		Builder b = toBuilder();
+		b.batchSize = n;
+		return b.build();
 	}
 
 	public TrainingOptions withLearningRate(double lr) {
-		return new TrainingOptions(method, epochs, batchSize, lr, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+		Builder b = toBuilder();
+		b.learningRate = lr;
+		return b.build();
 	}
 
 	public TrainingOptions withSeed(long s) {
-		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, s, horizontalFlip, selectorA, selectorB, trainFraction);
+		Builder b = toBuilder();
+		b.seed = s;
+		return b.build();
 	}
 
 	public TrainingOptions withHorizontalFlip(boolean f) {
-		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, f, selectorA, selectorB, trainFraction);
+		Builder b = toBuilder();
+		b.horizontalFlip = f;
+		return b.build();
 	}
 
-	public TrainingOptions withSelectors(ElementSelector a, ElementSelector b) {
-		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, a, b, trainFraction);
+	public TrainingOptions withSelectors(ElementSelector a, ElementSelector bSel) {
+		Builder b = toBuilder();
+		b.selectorA = a;
+		b.selectorB = bSel;
+		return b.build();
 	}
 
 	public TrainingOptions withTrainFraction(double f) {
-		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, f);
+		Builder b = toBuilder();
+		b.trainFraction = f;
+		return b.build();
 	}
 
 	public TrainingOptions withEmaMomentum(double m) {
-		return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, m, temperature,
-				kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction);
+		Builder b = toBuilder();
+		b.emaMomentum = m;
+		return b.build();
+	}
+
+	public TrainingOptions withDeployBestOfAB(boolean on) {
+		Builder b = toBuilder();
+		b.deployBestOfAB = on;
+		return b.build();
+	}
+
+	private Builder toBuilder() {
+		return new Builder(this);
+	}
+
+	/** Mutable copy used by the {@code with...} methods. */
+	private static final class Builder {
+		Method method;
+		int epochs, batchSize, warmupEpochs;
+		double learningRate, weightDecay, emaMomentum, temperature, kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor,
+				trainFraction;
+		long seed;
+		boolean horizontalFlip, deployBestOfAB;
+		ElementSelector selectorA, selectorB;
+
+		Builder(TrainingOptions o) {
+			method = o.method;
+			epochs = o.epochs;
+			batchSize = o.batchSize;
+			learningRate = o.learningRate;
+			weightDecay = o.weightDecay;
+			warmupEpochs = o.warmupEpochs;
+			emaMomentum = o.emaMomentum;
+			temperature = o.temperature;
+			kdWeight = o.kdWeight;
+			labelSmoothing = o.labelSmoothing;
+			finetuneFraction = o.finetuneFraction;
+			finetuneLrFactor = o.finetuneLrFactor;
+			seed = o.seed;
+			horizontalFlip = o.horizontalFlip;
+			selectorA = o.selectorA;
+			selectorB = o.selectorB;
+			trainFraction = o.trainFraction;
+			deployBestOfAB = o.deployBestOfAB;
+		}
+
+		TrainingOptions build() {
+			return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+					kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction,
+					deployBestOfAB);
+		}
 	}
 
 	public JsonObject toJson() {
@@ -98,6 +159,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		o.addProperty("selector_a", selectorA.describe());
 		o.addProperty("selector_b", selectorB.describe());
 		o.addProperty("train_fraction", trainFraction);
+		o.addProperty("deploy", deployBestOfAB ? "best-of-a-b" : "a");
 		return o;
 	}
 }

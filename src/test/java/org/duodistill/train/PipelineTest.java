@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,6 +113,37 @@ class PipelineTest {
 			assertEquals(1, r.bestEpoch());
 			assertTrue(messages.stream().anyMatch(m -> m.contains("cancelled during epoch 2") && m.contains("best checkpoint")), messages.toString());
 			assertTrue(r.model().provenance().get("cancelled").getAsBoolean());
+		}
+	}
+
+	/** METHOD.md's deploy option: B is deployed only when asked and only when it validated better. */
+	@Test
+	void deployBestOfABChoosesTheBetterValidatedModel() throws Exception {
+		try (Pipeline p = new Pipeline(data, OPT, Device.cpu(), TrainingListener.NONE)) {
+			org.duodistill.model.ModelSpec spec = org.duodistill.model.Architectures.parse("resnet10-w4", 1, 3);
+			Teacher t = new Teacher(org.duodistill.model.Architectures.parse("resnet10-w8", 1, 3),
+					org.duodistill.model.WeightInit.random(org.duodistill.model.Architectures.parse("resnet10-w8", 1, 3), 1), "test", "x",
+					true, p.datasetPreprocessing(32, 1), List.of(), 0, null);
+			TrainResult good = p.trainStudent(Method.SINGLE_WS, t, "resnet10-w4");
+			assertTrue(good.history().get(good.history().size() - 1).valF1A() > 0.6, good.history().toString());
+			for (boolean option : new boolean[] {true, false}) {
+				TrainingOptions opt = OPT.withEmaMomentum(1.0).withDeployBestOfAB(option).withLearningRate(1e-7);
+				TrainingData td = new TrainingData(data.split(Split.TRAIN), data.split(Split.VAL), 3, p.datasetPreprocessing(32, 1),
+						org.duodistill.data.Augmentation.none(), Device.cpu(), org.duodistill.model.Engines.engine().newBaseManager(),
+						TrainingListener.NONE);
+				try (var a = org.duodistill.model.DeviceWeights.upload(spec, org.duodistill.model.WeightInit.random(spec, 99), td.manager(), Device.cpu());
+						var b = org.duodistill.model.DeviceWeights.upload(spec, good.model().weights(), td.manager(), Device.cpu());
+						ModelTrainer trainer = new ModelTrainer("student", a, b, null, td, opt)) {
+					trainer.runStage("skd", 1, 1e-7, 0, true);
+					var deployed = trainer.deployable();
+					assertEquals(option ? "b" : "a", deployed.getKey());
+					if (option) {
+						assertArrayEquals(good.model().weights().get("layer1.0.conv1.weight").data(), deployed.getValue().get("layer1.0.conv1.weight").data());
+					}
+				} finally {
+					td.manager().close();
+				}
+			}
 		}
 	}
 }
