@@ -71,16 +71,6 @@ public final class DeviceWeights implements AutoCloseable {
 		}
 	}
 
-	/** Overwrites every tensor with the other model's values, in place. */
-	public void copyFrom(DeviceWeights other) {
-		for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-			NDArray src = other.get(e.getKey());
-			NDArray dst = e.getValue();
-			// dst - dst + src keeps dst's storage and stays out of autograd because it is in place.
-			dst.muli(0).addi(src);
-		}
-	}
-
 	public LinkedHashMap<String, HostTensor> download() {
 		LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
 		for (Map.Entry<String, NDArray> e : tensors.entrySet()) {

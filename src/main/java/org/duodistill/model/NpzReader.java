@@ -1,6 +1,5 @@
 package org.duodistill.model;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -104,11 +103,5 @@ public final class NpzReader {
 			}
 		}
 		return c;
-	}
-
-	static byte[] readAll(InputStream in) throws IOException {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		in.transferTo(out);
-		return out.toByteArray();
 	}
 }

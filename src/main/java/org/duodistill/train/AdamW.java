@@ -54,10 +54,6 @@ public final class AdamW implements AutoCloseable {
 		}
 	}
 
-	public long stepCount() {
-		return step;
-	}
-
 	@Override
 	public void close() {
 		stateManager.close();

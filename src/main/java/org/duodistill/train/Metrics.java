@@ -1,6 +1,5 @@
 package org.duodistill.train;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -123,7 +122,4 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 		return rows;
 	}
 
-	public static List<String> summaryNames() {
-		return new ArrayList<>(List.of("accuracy", "balanced_accuracy", "macro_f1", "macro_auc", "n"));
-	}
 }

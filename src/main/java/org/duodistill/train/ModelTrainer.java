@@ -175,10 +175,6 @@ public final class ModelTrainer implements AutoCloseable {
 		return bestB != null && bestBF1 > bestF1 ? bestBEpoch : bestEpoch;
 	}
 
-	public double bestF1() {
-		return bestF1;
-	}
-
 	public boolean cancelled() {
 		return cancelled;
 	}
