@@ -34,6 +34,10 @@ Nothing here comes from DuoDistill's own reader. Conventions, identical in Dicom
 * RGB planes are channel-major [C, H, W] in Java; pixel samples below give (frame, row, col[, ch]).
 * float32_sha1: SHA-1 of each frame's values as float32 little endian, channel-major, so that every
   value is compared (the values are computed in float64 and rounded to float32 once, as in Java).
+* RLE Lossless (PS3.5 Annex G): stored values as pydicom's own pure-numpy RLE handler
+  (pydicom.pixel_data_handlers.rle_handler) decodes them, then as above. Its segments are one per
+  sample byte, most significant first, and colour samples come plane by plane whatever
+  PlanarConfiguration says.
 """
 import hashlib
 import json
@@ -47,10 +51,11 @@ from pathlib import Path
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.pixel_data_handlers import rle_handler
 from pydicom.pixel_data_handlers.util import apply_color_lut, apply_modality_lut, convert_color_space, pack_bits
 from pydicom.sequence import Sequence
 from pydicom.uid import (DeflatedExplicitVRLittleEndian, ExplicitVRBigEndian, ExplicitVRLittleEndian,
-                         ImplicitVRLittleEndian, UID)
+                         ImplicitVRLittleEndian, RLELossless, UID)
 
 warnings.simplefilter("ignore")
 
@@ -73,7 +78,16 @@ COPIED = {
     "rtdose.dcm": None,
     "rtdose_expb.dcm": None,
     "MR_truncated.dcm": "truncated",
-    "MR_small_RLE.dcm": "compressed",
+    # RLE Lossless: decoded by DicomReader, compared with pydicom's own pure-numpy RLE handler
+    "MR_small_RLE.dcm": None,
+    "SC_rgb_rle.dcm": None,
+    "SC_rgb_rle_2frame.dcm": None,
+    "SC_rgb_rle_16bit.dcm": None,
+    "SC_rgb_rle_16bit_2frame.dcm": None,
+    "SC_rgb_rle_32bit.dcm": None,
+    "SC_rgb_rle_32bit_2frame.dcm": None,
+    "rtdose_rle.dcm": None,
+    "rtdose_rle_1frame.dcm": None,
     "MR_small_jp2klossless.dcm": "compressed",
     "MR_small_jpeg_ls_lossless.dcm": "compressed",
     "JPEG-lossy.dcm": "compressed",
@@ -448,6 +462,15 @@ def expectation(path, expect_error):
     try:
         arr = ds.pixel_array
         e["pydicom_decodes"] = True
+        if ts == RLELossless:
+            # decoded by pydicom's pure-numpy RLE handler (PS3.5 Annex G), not by GDCM or another plugin
+            handlers = pydicom.config.pixel_data_handlers
+            try:
+                pydicom.config.pixel_data_handlers = [rle_handler]
+                assert np.array_equal(pydicom.dcmread(path, force=True).pixel_array, arr), path
+            finally:
+                pydicom.config.pixel_data_handlers = handlers
+            e["pydicom_handler"] = "rle_handler"
     except Exception as ex:  # noqa: BLE001 - recorded, the Java test expects an error for these
         arr = None
         e["pydicom_decodes"] = False

@@ -466,6 +466,132 @@ final class DicomDataset {
 		}
 	}
 
+	// ------------------------------------------------------------------------------ encapsulated pixel data
+
+	/**
+	 * The items of encapsulated Pixel Data (PS3.5 A.4): the Basic Offset Table (empty when the first
+	 * item has no value) and the fragments, each as its value's offset and length in {@code buffer}
+	 * and the position of its item tag counted from the first fragment's item tag, the origin of the
+	 * Basic Offset Table's offsets.
+	 */
+	record Encapsulated(byte[] buffer, long[] offsetTable, int[] fragmentOffset, int[] fragmentLength, long[] itemPosition) {
+		int fragments() {
+			return fragmentOffset.length;
+		}
+
+		/**
+		 * The fragments of each of {@code frames} frames, as fragment index ranges [from, to): all
+		 * fragments when there is one frame; else by the Basic Offset Table when it has one entry per
+		 * frame, each pointing at a fragment's item; else one fragment per frame.
+		 */
+		int[][] frameFragments(int frames) throws ParseException {
+			int n = fragments();
+			if (n == 0) throw new ParseException("encapsulated Pixel Data without fragments", false);
+			int[][] ranges = new int[frames][];
+			if (frames == 1) {
+				ranges[0] = new int[] {0, n};
+				return ranges;
+			}
+			if (offsetTable.length > 0) {
+				if (offsetTable.length != frames) {
+					throw new ParseException("the Basic Offset Table has " + offsetTable.length + " entries for " + frames + " frames", false);
+				}
+				int k = 0;
+				for (int f = 0; f < frames; f++) {
+					while (k < n && itemPosition[k] < offsetTable[f]) k++;
+					if (k == n || itemPosition[k] != offsetTable[f] || (f == 0 ? k != 0 : k <= ranges[f - 1][0])) {
+						throw new ParseException("Basic Offset Table entry " + (f + 1) + " (" + offsetTable[f]
+								+ ") does not point at the start of a fragment in frame order", false);
+					}
+					ranges[f] = new int[] {k, n};
+					if (f > 0) ranges[f - 1][1] = k;
+				}
+				return ranges;
+			}
+			if (n != frames) {
+				throw new ParseException(n + " fragments for " + frames + " frames and no Basic Offset Table to say which frame each belongs to", false);
+			}
+			for (int f = 0; f < frames; f++) ranges[f] = new int[] {f, f + 1};
+			return ranges;
+		}
+
+		/** The bytes of fragments [from, to): no copy for a single fragment. */
+		Span join(int from, int to) {
+			if (to - from == 1) return new Span(buffer, fragmentOffset[from], fragmentLength[from]);
+			long total = 0;
+			for (int i = from; i < to; i++) total += fragmentLength[i];
+			byte[] out = new byte[Math.toIntExact(total)];
+			int p = 0;
+			for (int i = from; i < to; i++) {
+				System.arraycopy(buffer, fragmentOffset[i], out, p, fragmentLength[i]);
+				p += fragmentLength[i];
+			}
+			return new Span(out, 0, out.length);
+		}
+	}
+
+	/** {@code length} bytes of {@code buffer} from {@code offset}. */
+	record Span(byte[] buffer, int offset, int length) {
+	}
+
+	/**
+	 * The Basic Offset Table and fragments of Pixel Data of undefined length, whose value starts at
+	 * {@code e.offset()} and of which {@code available} bytes are present. Item headers are little
+	 * endian (encapsulation is defined for Explicit VR Little Endian only).
+	 */
+	static Encapsulated encapsulated(Element e, long available) throws ParseException {
+		byte[] b = e.buffer();
+		int start = e.offset();
+		long end = Math.min(b.length, start + available);
+		int pos = start;
+		long[] table = null;
+		List<int[]> fragments = new ArrayList<>();
+		long first = -1;
+		while (true) {
+			int item = table == null ? 0 : fragments.size() + 1;
+			String what = table == null ? "the Basic Offset Table item" : "fragment " + item;
+			if (pos + 8 > end) {
+				throw new ParseException("the file ends inside the encapsulated Pixel Data (7FE0,0010) before "
+						+ (table == null ? "its Basic Offset Table" : "its Sequence Delimitation Item, after "
+								+ fragments.size() + (fragments.size() == 1 ? " fragment" : " fragments")), true);
+			}
+			int tag = u16(b, pos, true) << 16 | u16(b, pos + 2, true);
+			long len = u32(b, pos + 4, true);
+			if (tag == SEQUENCE_END) {
+				if (table == null) throw new ParseException("encapsulated Pixel Data (7FE0,0010) without a Basic Offset Table item", false);
+				break;
+			}
+			if (tag != ITEM) {
+				throw new ParseException("expected " + what + " of the encapsulated Pixel Data (7FE0,0010) at byte " + pos + ", found " + tagName(tag), false);
+			}
+			if (len == UNDEFINED) throw new ParseException(what + " of the encapsulated Pixel Data (7FE0,0010) has an undefined length", false);
+			int value = pos + 8;
+			if (value + len > end) {
+				throw new ParseException("the file ends inside " + what + " of the encapsulated Pixel Data (7FE0,0010) (" + len
+						+ " bytes declared, " + Math.max(0, end - value) + " present)", true);
+			}
+			if (table == null) {
+				if (len % 4 != 0) throw new ParseException("the Basic Offset Table of the encapsulated Pixel Data is " + len + " bytes long, not a multiple of 4", false);
+				table = new long[(int) (len / 4)];
+				for (int i = 0; i < table.length; i++) table[i] = u32(b, value + 4 * i, true);
+			} else {
+				if (first < 0) first = pos;
+				fragments.add(new int[] {value, (int) len, pos});
+			}
+			pos = (int) (value + len);
+		}
+		int n = fragments.size();
+		int[] off = new int[n];
+		int[] len = new int[n];
+		long[] at = new long[n];
+		for (int i = 0; i < n; i++) {
+			off[i] = fragments.get(i)[0];
+			len[i] = fragments.get(i)[1];
+			at[i] = fragments.get(i)[2] - first;
+		}
+		return new Encapsulated(b, table, off, len, at);
+	}
+
 	// ------------------------------------------------------------------------------ bytes
 
 	static int u16(byte[] b, int p, boolean little) {

@@ -13,8 +13,10 @@ import java.util.Map;
 
 /**
  * DICOM without Bio-Formats: uncompressed pixel data in Implicit VR Little Endian, Explicit VR Little
- * and Big Endian and Deflated Explicit VR Little Endian, parsed by {@link DicomDataset}. Values are
- * what the file means, for a classifier:
+ * and Big Endian and Deflated Explicit VR Little Endian, parsed by {@link DicomDataset}, and RLE
+ * Lossless (PS3.5 Annex G, decoded by {@link RleLossless}: the encapsulated fragments of each frame,
+ * found by the Basic Offset Table or one fragment per frame, decoded to native samples that then take
+ * the same path as uncompressed ones). Values are what the file means, for a classifier:
  * <ul>
  * <li>stored values are the BitsStored bits ending at HighBit, sign-extended when PixelRepresentation
  * is 1 (PS3.5 8.1.1);</li>
@@ -26,13 +28,18 @@ import java.util.Map;
  * values m gives over the stored value range (0 .. 2^BitsStored-1, or the signed range; with a Modality
  * LUT Sequence the smallest and largest LUT entries). The same stored value always gives the same
  * output, whatever else is in the image;</li>
- * <li>RGB, PALETTE COLOR (the LUT applied; 16-bit entries shifted right by 8) and uncompressed
- * YBR_FULL / YBR_FULL_422 (converted with PS3.3 C.7.6.3.1.2, rounded, clipped) give three channels
- * 0..255 (RGB with 16 bits allocated: 0..65535), whatever the PlanarConfiguration;</li>
+ * <li>RGB, PALETTE COLOR (the LUT applied; 16-bit entries shifted right by 8), YBR_FULL and
+ * uncompressed YBR_FULL_422 (converted with PS3.3 C.7.6.3.1.2, rounded, clipped) give three channels
+ * 0..255 (RGB with 16 or 32 bits allocated: 0..65535 or 0..2^32-1), whatever the PlanarConfiguration
+ * (RLE Lossless has one segment per sample, so its samples are decoded plane by plane whatever the
+ * attribute says, PS3.5 8.2.2);</li>
  * <li>multi-frame files give one plane per frame.</li>
  * </ul>
- * Compressed transfer syntaxes (JPEG, JPEG-LS, JPEG 2000, RLE, ...) are refused with a reason that
- * names the transfer syntax and points to Bio-Formats. {@link #sortSeries} orders the files of a series.
+ * Other compressed transfer syntaxes (JPEG, JPEG-LS, JPEG 2000, ...) are refused with a reason that
+ * names the transfer syntax and points to Bio-Formats. Malformed RLE data (a segment count that does
+ * not match the samples and bits allocated, segment offsets out of range, a segment that decodes to
+ * the wrong length, fragments that do not match the frames) is refused with a reason naming the
+ * problem. {@link #sortSeries} orders the files of a series.
  */
 public final class DicomReader implements ImageReader {
 	private static final int MODALITY = 0x00080060;
@@ -60,8 +67,9 @@ public final class DicomReader implements ImageReader {
 	private static final int PIXEL_VALUE_TRANSFORMATION = 0x00289145;
 	private static final int SHARED_GROUPS = 0x52009229;
 	private static final int PER_FRAME_GROUPS = 0x52009230;
+	private static final String RLE_LOSSLESS = "1.2.840.10008.1.2.5";
 
-	/** Transfer syntax names (PS3.6 Table A-1); the uncompressed ones are decoded here. */
+	/** Transfer syntax names (PS3.6 Table A-1); the uncompressed ones and RLE Lossless are decoded here. */
 	private static final Map<String, String> SYNTAXES = new HashMap<>();
 	static {
 		String[] t = {
@@ -176,7 +184,12 @@ public final class DicomReader implements ImageReader {
 		boolean known = ts == null || SYNTAXES.containsKey(ts);
 		boolean native_ = ts == null || ts.equals(DicomDataset.IMPLICIT_LE) || ts.equals(DicomDataset.EXPLICIT_LE)
 				|| ts.equals(DicomDataset.EXPLICIT_BE) || ts.equals(DicomDataset.DEFLATED_LE);
-		if (pixels.undefinedLength() || (known && !native_)) {
+		boolean rle = RLE_LOSSLESS.equals(ts);
+		if (rle && !pixels.undefinedLength()) {
+			throw new ImageReadException(file, "malformed RLE Lossless DICOM: Pixel Data (7FE0,0010) has a defined length ("
+					+ pixels.length() + " bytes) instead of encapsulated fragments (PS3.5 A.4)");
+		}
+		if (!rle && (pixels.undefinedLength() || (known && !native_))) {
 			String name = ts == null ? "encapsulated pixel data without a transfer syntax" : known ? syntaxName(ts) : "unknown transfer syntax";
 			throw new ImageReadException(file, "compressed DICOM (" + name + ", " + ts + ") cannot be decoded without Bio-Formats; "
 					+ "open it in Fiji (Bio-Formats) or convert it to an uncompressed transfer syntax (e.g. gdcmconv --raw, dcmdjpeg)");
@@ -213,11 +226,14 @@ public final class DicomReader implements ImageReader {
 		if ((pi.startsWith("YBR") || ba == 1) && colour && ba != 8) {
 			throw new ImageReadException(file, "DICOM " + pi + " with " + ba + " bits allocated is not supported");
 		}
+		if (rle && (ba == 1 || ybr422)) {
+			throw new ImageReadException(file, "RLE Lossless DICOM with " + (ba == 1 ? "1 bit allocated" : pi) + " is not supported; open it in Fiji (Bio-Formats)");
+		}
 
 		long pixelsPerFrame = (long) rows * cols;
 		long samplesPerFrame = ybr422 ? pixelsPerFrame * 2 : pixelsPerFrame * spp;
 		long needed = (samplesPerFrame * frames * ba + 7) / 8;
-		if (pixels.length() < needed || ds.pixelDataAvailable < needed) {
+		if (!rle && (pixels.length() < needed || ds.pixelDataAvailable < needed)) {
 			String layout = cols + "x" + rows + (spp == 3 ? "x3" : "") + ", " + frames + (frames == 1 ? " frame" : " frames") + " of " + ba + "-bit";
 			if (ds.pixelDataAvailable < pixels.length()) {
 				throw new ImageReadException(file, "truncated DICOM file: Pixel Data (7FE0,0010) declares " + pixels.length()
@@ -231,7 +247,12 @@ public final class DicomReader implements ImageReader {
 		byte[] b = pixels.buffer();
 		int off = pixels.offset();
 		boolean little = pixels.little();
-		if (!little && ba == 8 && "OW".equals(pixels.vr())) {
+		if (rle) {
+			b = decodeRle(file, ds, pixels, frames, (int) pixelsPerFrame, spp, ba / 8);
+			off = 0;
+			little = true;
+			planar = 1; // one segment per sample: the decoded samples come plane by plane (PS3.5 8.2.2, G.2)
+		} else if (!little && ba == 8 && "OW".equals(pixels.vr())) {
 			// 8-bit samples in OW are byte-swapped within each word in big endian (PS3.5 7.3)
 			b = swapPairs(b, off, (int) needed);
 			off = 0;
@@ -277,6 +298,34 @@ public final class DicomReader implements ImageReader {
 		}
 		String format = what + ", " + depth + ", " + encodingName(ds) + (frames > 1 ? ", " + frames + " frames" : "");
 		return new ImageData(format, cols, rows, frames, bitDepth, planes);
+	}
+
+	/**
+	 * The frames of RLE Lossless Pixel Data decoded to native little endian samples, frame after
+	 * frame, each frame's sample planes one after the other.
+	 */
+	private static byte[] decodeRle(Path file, DicomDataset ds, DicomDataset.Element pixels, int frames, int pixelsPerFrame, int samples, int bytes)
+			throws ImageReadException {
+		DicomDataset.Encapsulated enc;
+		int[][] ranges;
+		try {
+			enc = DicomDataset.encapsulated(pixels, ds.pixelDataAvailable);
+			ranges = enc.frameFragments(frames);
+		} catch (DicomDataset.ParseException e) {
+			throw new ImageReadException(file, (e.truncated ? "truncated DICOM file: " : "malformed RLE Lossless DICOM: ") + e.getMessage(), e);
+		}
+		int frameBytes = pixelsPerFrame * samples * bytes;
+		byte[] out = new byte[Math.multiplyExact(frameBytes, frames)];
+		for (int f = 0; f < frames; f++) {
+			DicomDataset.Span span = enc.join(ranges[f][0], ranges[f][1]);
+			try {
+				RleLossless.decodeFrame(span.buffer(), span.offset(), span.length(), pixelsPerFrame, samples, bytes, out, f * frameBytes);
+			} catch (RleLossless.MalformedException e) {
+				throw new ImageReadException(file, "malformed RLE Lossless DICOM" + (frames > 1 ? " (frame " + (f + 1) + " of " + frames + ")" : "")
+						+ ": " + e.getMessage(), e);
+			}
+		}
+		return out;
 	}
 
 	private static byte[] swapPairs(byte[] b, int off, int n) {

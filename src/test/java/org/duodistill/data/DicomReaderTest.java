@@ -179,6 +179,9 @@ class DicomReaderTest {
 		assertEquals("DICOM MR, PALETTE COLOR 8-bit as RGB, Explicit VR Little Endian", read("generated/palette_color.dcm").format());
 		assertEquals("DICOM MR, 16-bit signed, Deflated Explicit VR Little Endian", read("generated/MR_small_deflate.dcm").format());
 		assertEquals("DICOM MR, 16-bit signed, Implicit VR Little Endian", read("generated/MR_small_nometa_implicit").format());
+		assertEquals("DICOM MR, 16-bit signed, RLE Lossless", read("MR_small_RLE.dcm").format());
+		assertEquals("DICOM OT, RGB 16-bit, RLE Lossless, 2 frames", read("SC_rgb_rle_16bit_2frame.dcm").format());
+		assertEquals("DICOM RTDOSE, 32-bit unsigned, RLE Lossless, 15 frames", read("rtdose_rle.dcm").format());
 		ImageData rgb = read("SC_rgb_small_odd.dcm");
 		assertEquals(24, rgb.bitDepth());
 		assertEquals(24, rgb.planes().get(0).bitDepth());
@@ -233,13 +236,173 @@ class DicomReaderTest {
 				+ "(64x64, 1 frame of 16-bit needs 8192)", r);
 	}
 
-	/** Registered ahead of ImageJ, the DICOM reader's reason is the one reported for a compressed file. */
+	/** Registered ahead of ImageJ, the DICOM reader's reason is the one reported for a compressed file; RLE is read. */
 	@Test
-	void compressedFileReasonSurvivesTheReaderChain() {
+	void compressedFileReasonSurvivesTheReaderChain() throws ImageReadException {
 		ImageReaders readers = new ImageReaders(List.of(new DicomReader(), new ImageJReader()));
-		ImageReadException x = assertThrows(ImageReadException.class, () -> quietly(() -> readers.read(DIR.resolve("MR_small_RLE.dcm"))));
-		assertEquals("compressed DICOM (RLE Lossless, 1.2.840.10008.1.2.5) cannot be decoded without Bio-Formats; open it in Fiji "
-				+ "(Bio-Formats) or convert it to an uncompressed transfer syntax (e.g. gdcmconv --raw, dcmdjpeg)", x.reason());
+		ImageReadException x = assertThrows(ImageReadException.class, () -> quietly(() -> readers.read(DIR.resolve("MR_small_jpeg_ls_lossless.dcm"))));
+		assertEquals("compressed DICOM (JPEG-LS Lossless Image Compression, 1.2.840.10008.1.2.4.80) cannot be decoded without Bio-Formats; "
+				+ "open it in Fiji (Bio-Formats) or convert it to an uncompressed transfer syntax (e.g. gdcmconv --raw, dcmdjpeg)", x.reason());
+		assertEquals("DICOM MR, 16-bit signed, RLE Lossless", quietly(() -> readers.readData(DIR.resolve("MR_small_RLE.dcm"), ReadOptions.DEFAULT)).format());
+	}
+
+	/** Every compressed transfer syntax but RLE Lossless among the committed files is refused (expected.json). */
+	@Test
+	void compressedSyntaxesOtherThanRleAreRefused() {
+		List<String> refused = new ArrayList<>();
+		for (JsonObject e : files()) {
+			String ts = e.get("transfer_syntax").getAsString();
+			if (ts.equals("1.2.840.10008.1.2.5")) {
+				assertFalse(e.has("expect_error"), e.get("file").getAsString());
+			} else if (e.has("expect_error") && e.get("expect_error").getAsString().equals("compressed")) {
+				refused.add(ts);
+			}
+		}
+		// JPEG Baseline, JPEG Extended, JPEG-LS Lossless, JPEG 2000 (lossless only), JPEG 2000
+		assertEquals(List.of("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.90",
+				"1.2.840.10008.1.2.4.91"), refused.stream().distinct().sorted().toList());
+	}
+
+	// ------------------------------------------------------------------ RLE Lossless
+
+	/** RLE files give exactly the values of their uncompressed originals. */
+	@Test
+	void rleGivesTheUncompressedValues() throws Exception {
+		for (String[] pair : new String[][] {{"MR_small.dcm", "MR_small_RLE.dcm"}, {"rtdose.dcm", "rtdose_rle.dcm"}}) {
+			ImageData plain = read(pair[0]);
+			ImageData rle = read(pair[1]);
+			assertEquals(plain.planes().size(), rle.planes().size(), pair[1]);
+			for (int f = 0; f < plain.planes().size(); f++) {
+				assertArrayEquals(plain.planes().get(f).pixels(), rle.planes().get(f).pixels(), pair[1] + " frame " + f);
+			}
+		}
+		// the 2-frame files repeat the single frame
+		for (String name : List.of("SC_rgb_rle", "SC_rgb_rle_16bit", "SC_rgb_rle_32bit")) {
+			float[] one = read(name + ".dcm").planes().get(0).pixels();
+			ImageData two = read(name + "_2frame.dcm");
+			assertArrayEquals(one, two.planes().get(0).pixels(), name);
+		}
+	}
+
+	/** Where the RLE header of the first fragment of an encapsulated file starts (parsed here, independently). */
+	private static int rleHeader(byte[] b) {
+		int p = indexOf(b, new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0, 0, -1, -1, -1, -1}) + 12;
+		assertTrue(p > 12);
+		assertEquals(0xE000FFFE, le32(b, p)); // Basic Offset Table item
+		p += 8 + le32(b, p + 4);
+		assertEquals(0xE000FFFE, le32(b, p)); // first fragment
+		return p + 8;
+	}
+
+	private static int le32(byte[] b, int p) {
+		return ByteBuffer.wrap(b, p, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+	}
+
+	private static void putLe32(byte[] b, int p, int v) {
+		ByteBuffer.wrap(b, p, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(v);
+	}
+
+	private String rleError(String name, byte[] bytes) throws IOException {
+		Path f = Files.write(tmp.resolve(name), bytes);
+		return assertThrows(ImageReadException.class, () -> READER.read(f, ReadOptions.DEFAULT)).reason();
+	}
+
+	@Test
+	void corruptRleSaysWhatIsWrong() throws IOException {
+		byte[] mr = Files.readAllBytes(DIR.resolve("MR_small_RLE.dcm"));
+		int h = rleHeader(mr);
+		int fragment = le32(mr, h - 4);
+		assertEquals(2, le32(mr, h));
+		assertEquals(64, le32(mr, h + 4));
+
+		byte[] b = mr.clone();
+		b[h] = 3; // segment count
+		assertEquals("malformed RLE Lossless DICOM: the RLE header declares 3 segments but 1 sample per pixel of 16 bits allocated need 2 "
+				+ "(one per sample byte)", rleError("count.dcm", b));
+
+		b = mr.clone();
+		putLe32(b, h + 8, fragment + 10); // segment 2 beyond the fragment
+		assertEquals("malformed RLE Lossless DICOM: RLE segment 2 offset " + (fragment + 10) + " is out of range (64 .. " + fragment
+				+ ", the frame's RLE data being " + fragment + " bytes)", rleError("offset.dcm", b));
+
+		b = mr.clone();
+		putLe32(b, h + 8, 32); // segment 2 inside the header
+		assertTrue(rleError("offset_header.dcm", b).startsWith("malformed RLE Lossless DICOM: RLE segment 2 offset 32 is out of range"));
+
+		b = mr.clone();
+		putLe32(b, h + 8, fragment - 2); // segment 1 takes all but 2 bytes: segment 2 decodes short
+		assertEquals("malformed RLE Lossless DICOM: RLE segment 2 of 2 decodes to 0 bytes, 4096 expected (one per pixel): "
+				+ "a literal run of 106 bytes at byte 0 is cut off at the segment's end (2 bytes)", rleError("short.dcm", b));
+
+		b = mr.clone();
+		putLe32(b, h + 8, 64 + 10); // segment 1 has 10 bytes: it cannot give 4096
+		assertEquals("malformed RLE Lossless DICOM: RLE segment 1 of 2 decodes to 0 bytes, 4096 expected (one per pixel): "
+				+ "a literal run of 14 bytes at byte 0 is cut off at the segment's end (10 bytes)", rleError("short1.dcm", b));
+
+		String r;
+
+		r = rleError("cut.dcm", Arrays.copyOf(mr, h + fragment / 2));
+		assertEquals("truncated DICOM file: the file ends inside fragment 1 of the encapsulated Pixel Data (7FE0,0010) (" + fragment
+				+ " bytes declared, " + (fragment / 2) + " present)", r);
+
+		r = rleError("no_delimiter.dcm", Arrays.copyOf(mr, h + fragment));
+		assertEquals("truncated DICOM file: the file ends inside the encapsulated Pixel Data (7FE0,0010) before its Sequence Delimitation Item, "
+				+ "after 1 fragment", r);
+	}
+
+	/** MR_small_RLE with its one fragment replaced by {@code fragment} (and the sequence delimiter after it). */
+	private static byte[] withFragment(byte[] mr, byte[] fragment) {
+		int item = rleHeader(mr) - 8;
+		ByteBuffer b = ByteBuffer.allocate(item + 8 + fragment.length + 8).order(ByteOrder.LITTLE_ENDIAN);
+		b.put(mr, 0, item).putInt(0xE000FFFE).putInt(fragment.length).put(fragment).putInt(0xE0DDFFFE).putInt(0);
+		return b.array();
+	}
+
+	/**
+	 * A hand-made RLE frame for 64x64 16-bit pixels: segment 1 (high bytes) a no-op then 32 replicate
+	 * runs of 0x01; segment 2 (low bytes) a literal run 5 6 7 8, then {@code lowRuns} replicate runs of 128
+	 * bytes and one of 124 of 0x02, and a pad byte.
+	 */
+	private static byte[] handMadeRle(int lowRuns) {
+		ByteBuffer b = ByteBuffer.allocate(64 + 1 + 64 + 5 + 2 * lowRuns + 2 + 1).order(ByteOrder.LITTLE_ENDIAN);
+		b.putInt(2).putInt(64).putInt(64 + 1 + 64);
+		b.position(64);
+		b.put((byte) -128);
+		for (int i = 0; i < 32; i++) b.put((byte) -127).put((byte) 1);
+		b.put((byte) 3).put((byte) 5).put((byte) 6).put((byte) 7).put((byte) 8);
+		for (int i = 0; i < lowRuns; i++) b.put((byte) -127).put((byte) 2);
+		b.put((byte) -123).put((byte) 2);
+		b.put((byte) 0);
+		return b.array();
+	}
+
+	@Test
+	void handMadeRleDecodesRunByRun() throws IOException {
+		byte[] mr = Files.readAllBytes(DIR.resolve("MR_small_RLE.dcm"));
+		Path good = Files.write(tmp.resolve("hand.dcm"), withFragment(mr, handMadeRle(31)));
+		float[] px = READER.read(good, ReadOptions.DEFAULT).planes().get(0).pixels();
+		assertEquals(4096, px.length);
+		assertArrayEquals(new float[] {0x105, 0x106, 0x107, 0x108, 0x102}, Arrays.copyOf(px, 5));
+		for (int i = 4; i < px.length; i++) assertEquals(0x102, px[i], "pixel " + i);
+
+		// one run short: the decoded segment is shorter than the frame
+		assertEquals("malformed RLE Lossless DICOM: RLE segment 2 of 2 decodes to 3968 bytes, 4096 expected (one per pixel)",
+				rleError("hand_short.dcm", withFragment(mr, handMadeRle(30))));
+		// a frame smaller than the RLE header
+		assertEquals("malformed RLE Lossless DICOM: the frame holds 40 bytes, less than the 64-byte RLE header",
+				rleError("hand_tiny.dcm", withFragment(mr, Arrays.copyOf(handMadeRle(31), 40))));
+	}
+
+	@Test
+	void rleFramesMustMatchTheFragments() throws IOException {
+		// rtdose_rle: 15 frames, 15 fragments, empty Basic Offset Table; claim 14 frames
+		byte[] dose = Files.readAllBytes(DIR.resolve("rtdose_rle.dcm"));
+		int at = indexOf(dose, new byte[] {0x28, 0x00, 0x08, 0x00, 'I', 'S', 2, 0, '1', '5'});
+		assertTrue(at > 0);
+		byte[] b = dose.clone();
+		b[at + 9] = '4';
+		assertEquals("malformed RLE Lossless DICOM: 15 fragments for 14 frames and no Basic Offset Table to say which frame each belongs to",
+				rleError("frames.dcm", b));
 	}
 
 	private static int indexOf(byte[] b, byte[] pattern) {
@@ -332,7 +495,10 @@ class DicomReaderTest {
 			entry("MR_small_expb.dcm", ImageJ.SAME), entry("MR_small_implicit.dcm", ImageJ.SAME), entry("MR_small_padded.dcm", ImageJ.SAME),
 			entry("SC_rgb_small_odd.dcm", ImageJ.SAME), entry("SC_ybr_full_422_uncompressed.dcm", ImageJ.YBR_AS_GREY),
 			entry("rtdose.dcm", ImageJ.SAME), entry("rtdose_expb.dcm", ImageJ.SAME), entry("MR_truncated.dcm", ImageJ.ZERO_FILLS),
-			entry("MR_small_RLE.dcm", ImageJ.CANNOT), entry("MR_small_jp2klossless.dcm", ImageJ.CANNOT),
+			entry("MR_small_RLE.dcm", ImageJ.CANNOT), entry("SC_rgb_rle.dcm", ImageJ.CANNOT), entry("SC_rgb_rle_2frame.dcm", ImageJ.CANNOT),
+			entry("SC_rgb_rle_16bit.dcm", ImageJ.CANNOT), entry("SC_rgb_rle_16bit_2frame.dcm", ImageJ.CANNOT),
+			entry("SC_rgb_rle_32bit.dcm", ImageJ.CANNOT), entry("SC_rgb_rle_32bit_2frame.dcm", ImageJ.CANNOT),
+			entry("rtdose_rle.dcm", ImageJ.CANNOT), entry("rtdose_rle_1frame.dcm", ImageJ.CANNOT), entry("MR_small_jp2klossless.dcm", ImageJ.CANNOT),
 			entry("MR_small_jpeg_ls_lossless.dcm", ImageJ.CANNOT), entry("JPEG-lossy.dcm", ImageJ.CANNOT), entry("JPEG2000.dcm", ImageJ.CANNOT),
 			entry("SC_rgb_jpeg_dcmtk.dcm", ImageJ.CANNOT),
 			entry("generated/CT_small_modality_lut.dcm", ImageJ.IGNORES_MODALITY_LUT), entry("generated/CT_small_12bit_signed.dcm", ImageJ.NO_BIT_MASK), entry("generated/MR_small_deflate.dcm", ImageJ.FAILS),
