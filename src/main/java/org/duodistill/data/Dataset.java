@@ -25,15 +25,26 @@ public final class Dataset {
 		this(classes, samples, skipped, fingerprint, List.of());
 	}
 
-	/** Every file looked at, used or skipped, in the order read. */
+	/**
+	 * Every file looked at, used or skipped, in the order read; a used file shows the split its
+	 * samples were given (after a seeded split, not "unassigned").
+	 */
 	public List<ImportRecord> report() {
-		return report;
+		java.util.Map<java.nio.file.Path, Split> splits = new java.util.HashMap<>();
+		for (Sample s : samples) splits.putIfAbsent(s.file(), s.split());
+		List<ImportRecord> out = new ArrayList<>(report.size());
+		for (ImportRecord r : report) {
+			Split s = splits.get(r.file());
+			out.add(r.used() && s != null && s != r.split() ? new ImportRecord(r.file(), r.label(), s, true, r.reason(), r.format(), r.width(),
+					r.height(), r.depth(), r.bitDepth(), r.samples()) : r);
+		}
+		return out;
 	}
 
 	/** The import report as CSV. */
 	public String reportCsv() {
 		StringBuilder b = new StringBuilder(ImportRecord.csvHeader()).append('\n');
-		for (ImportRecord r : report) b.append(r.csvRow()).append('\n');
+		for (ImportRecord r : report()) b.append(r.csvRow()).append('\n');
 		return b.toString();
 	}
 

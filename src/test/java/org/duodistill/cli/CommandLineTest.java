@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
@@ -409,6 +410,23 @@ class CommandLineTest {
 		// The skipped files are in no split.
 		assertEquals(12, readCsv(out.resolve("split.csv")).size() - 1);
 		assertEquals(3, modelJson(out).getAsJsonObject("dataset").get("skipped_files").getAsInt());
+		// The import report lists every file: used ones with their split, format and size, skipped ones with the reason.
+		List<List<String>> report = readCsv(out.resolve("import-report.csv"));
+		assertEquals(List.of("file", "class", "split", "status", "reason", "format", "width", "height", "depth", "bit_depth", "samples"),
+				report.get(0));
+		assertEquals(15, report.size() - 1);
+		for (List<String> row : report.subList(1, report.size())) {
+			String name = Path.of(row.get(0)).getFileName().toString();
+			if (reasons.containsKey(name)) {
+				assertEquals(List.of("skipped", reasons.get(name)), List.of(row.get(3), row.get(4)), row.toString());
+			} else {
+				assertEquals("used", row.get(3), row.toString());
+				assertTrue(Set.of("train", "val", "test").contains(row.get(2)), row.toString());
+				assertTrue(row.get(5).startsWith("TIFF, 16-bit"), row.toString());
+				assertEquals("1", row.get(10), row.toString());
+			}
+		}
+		assertTrue(run.err().contains("import: 12 file(s) used, 3 skipped, 12 samples"), run.err());
 	}
 
 	// ------------------------------------------------------------------ errors: exit code, one line, nothing left behind
