@@ -20,7 +20,7 @@ public final class Main {
 			"           [--method dual-skd|single-ws|ws-ema|random|kd|teacher] [--teacher-arch A]",
 			"           [--student-arch A] [--size N] [--epochs N] [--batch N] [--lr X] [--seed N]",
 			"           [--train-fraction F] [--device auto|cpu|gpu] [--threads N] [--hflip] [--overwrite]",
-			"           [--slice-axis x|y|z] [--slice-step K] [--central-slices N] [--skip-empty F] [--deploy-best-of-a-b]",
+			"           [--slice-axis x|y|z] [--slice-step K] [--central-slices N] [--skip-empty F] [--deploy-best-of-a-b] [--mutual]",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]");
 

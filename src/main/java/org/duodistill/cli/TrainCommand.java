@@ -25,7 +25,7 @@ final class TrainCommand {
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
 			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "slice-axis",
 			"slice-step", "central-slices", "skip-empty");
-	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b");
+	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual");
 
 	private TrainCommand() {}
 
@@ -91,6 +91,7 @@ final class TrainCommand {
 		o = o.withTrainFraction(a.number("train-fraction", o.trainFraction()));
 		o = o.withHorizontalFlip(a.flag("hflip"));
 		o = o.withDeployBestOfAB(a.flag("deploy-best-of-a-b"));
+		o = o.withMutual(a.flag("mutual"));
 		o = o.withEmaMomentum(a.number("ema", o.emaMomentum()));
 		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
 				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));

@@ -7,7 +7,6 @@ import org.duodistill.data.Sample;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
-import org.duodistill.model.Network;
 import org.duodistill.model.Predictor;
 
 import java.util.ArrayList;
@@ -16,18 +15,21 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Trains one model A by gradient, optionally distilling from a second model: either the EMA
- * auxiliary teacher B (updated from A after every step, never by gradient) or a fixed large
- * teacher (KD). Keeps the checkpoint of A with the best validation macro-F1.
+ * Trains model A by gradient, optionally distilling from another model: the EMA auxiliary teacher
+ * B (updated from A after every step, never by gradient), or a fixed large teacher (KD). In the
+ * {@code mutual} variant a second student is trained alongside A and each distils from the other's
+ * EMA. Keeps the checkpoint of A with the best validation macro-F1.
  */
 public final class ModelTrainer implements AutoCloseable {
+	/** A model trained by gradient, the model that follows it by EMA (or null), and what it distils from. */
+	private record Learner(DeviceWeights weights, AdamW optimizer, DeviceWeights ema, DeviceWeights distilFrom) {}
+
 	private final String name;
 	private final DeviceWeights a;
 	private final DeviceWeights emaTeacher;
-	private final DeviceWeights fixedTeacher;
+	private final List<Learner> learners = new ArrayList<>();
 	private final TrainingData data;
 	private final TrainingOptions options;
-	private final AdamW optimizer;
 	private final Random rng;
 	private final List<EpochRecord> history = new ArrayList<>();
 	private LinkedHashMap<String, HostTensor> best;
@@ -48,12 +50,27 @@ public final class ModelTrainer implements AutoCloseable {
 		this.name = name;
 		this.a = a;
 		this.emaTeacher = emaTeacher;
-		this.fixedTeacher = fixedTeacher;
 		this.data = data;
 		this.options = options;
 		this.rng = new Random(options.seed() * 7919 + name.hashCode());
-		a.requireGradients(true);
-		this.optimizer = new AdamW(a, options.weightDecay());
+		learners.add(learner(a, emaTeacher, emaTeacher != null ? emaTeacher : fixedTeacher));
+	}
+
+	/**
+	 * The mutual variant: A and a second student B are both trained; A distils from {@code emaB},
+	 * B from {@code emaA}, and each EMA follows its own student. Twice the cost of dual-skd.
+	 */
+	public static ModelTrainer mutual(String name, DeviceWeights a, DeviceWeights b, DeviceWeights emaA, DeviceWeights emaB,
+			TrainingData data, TrainingOptions options) {
+		ModelTrainer t = new ModelTrainer(name, a, emaA, null, data, options);
+		t.learners.set(0, new Learner(a, t.learners.get(0).optimizer(), emaA, emaB));
+		t.learners.add(t.learner(b, emaB, emaA));
+		return t;
+	}
+
+	private Learner learner(DeviceWeights w, DeviceWeights ema, DeviceWeights distilFrom) {
+		w.requireGradients(true);
+		return new Learner(w, new AdamW(w, options.weightDecay()), ema, distilFrom);
 	}
 
 	/**
@@ -65,8 +82,9 @@ public final class ModelTrainer implements AutoCloseable {
 		int nTrain = data.train().size();
 		int batchesPerEpoch = Batches.epoch(nTrain, options.batchSize(), new Random(0)).size();
 		CosineSchedule schedule = new CosineSchedule(lr, (long) warmupEpochs * batchesPerEpoch, (long) epochs * batchesPerEpoch);
-		Network netA = a.spec().network();
-		DeviceWeights kdTeacher = distil ? (emaTeacher != null ? emaTeacher : fixedTeacher) : null;
+		// Fine-tuning (no distillation) trains A alone.
+		List<Learner> active = distil ? learners : learners.subList(0, 1);
+		boolean withKd = distil && learners.get(0).distilFrom() != null;
 		long step = 0;
 		for (int e = 0; e < epochs && !cancelled; e++) {
 			epoch++;
@@ -91,22 +109,22 @@ public final class ModelTrainer implements AutoCloseable {
 					NDArray x = Batches.images(data.manager(), data.device(), data.train(), idx, data.preprocessing(),
 							data.augmentation(), rng);
 					int[] y = Batches.labels(data.train(), idx);
-					NDArray teacherLogits = kdTeacher == null ? null : kdTeacher.spec().network().forward(kdTeacher, x, false);
-					try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-						NDArray logits = netA.forward(a, x, true);
-						NDArray ce = Losses.crossEntropy(logits, y, options.labelSmoothing());
-						NDArray loss = ce;
-						if (teacherLogits != null) {
-							NDArray kd = Losses.distillation(logits, teacherLogits, options.temperature());
-							loss = ce.add(kd.mul((float) options.kdWeight()));
-							kdSum += kd.getFloat() * idx.length;
-						}
-						gc.backward(loss);
-						lossSum += loss.getFloat() * idx.length;
-						ceSum += ce.getFloat() * idx.length;
+					// Teacher outputs first: in the mutual variant each EMA is read before either student steps.
+					List<NDArray> teacherLogits = new ArrayList<>();
+					for (Learner l : active) {
+						DeviceWeights t = distil ? l.distilFrom() : null;
+						teacherLogits.add(t == null ? null : t.spec().network().forward(t, x, false));
 					}
-					optimizer.step(currentLr);
-					if (distil && emaTeacher != null) Ema.update(emaTeacher, a, options.emaMomentum());
+					for (int li = 0; li < active.size(); li++) {
+						Learner l = active.get(li);
+						double[] losses = step(l, x, y, teacherLogits.get(li), currentLr);
+						if (distil && l.ema() != null) Ema.update(l.ema(), l.weights(), options.emaMomentum());
+						if (li == 0) {
+							lossSum += losses[0] * idx.length;
+							ceSum += losses[1] * idx.length;
+							kdSum += losses[2] * idx.length;
+						}
+					}
 				}
 				seen += idx.length;
 				step++;
@@ -126,12 +144,32 @@ public final class ModelTrainer implements AutoCloseable {
 				bestB = emaTeacher.download();
 			}
 			EpochRecord r = new EpochRecord(name, stage, epoch, currentLr, lossSum / seen, ceSum / seen,
-					kdTeacher == null ? Double.NaN : kdSum / seen, evalA.metrics().accuracy(), evalA.metrics().macroF1(),
+					withKd ? kdSum / seen : Double.NaN, evalA.metrics().accuracy(), evalA.metrics().macroF1(),
 					evalB == null ? Double.NaN : evalB.metrics().accuracy(), evalB == null ? Double.NaN : evalB.metrics().macroF1(),
 					(System.nanoTime() - t0) / 1e9, ResidentMemory.bytes(), data.manager().getManagedArrays().size());
 			history.add(r);
 			data.listener().epoch(r);
 		}
+	}
+
+	/** One optimizer step of one learner; returns {loss, ce, kd} (kd 0 without a teacher). */
+	private double[] step(Learner l, NDArray x, int[] y, NDArray teacherLogits, double lr) {
+		double[] out = new double[3];
+		try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+			NDArray logits = l.weights().spec().network().forward(l.weights(), x, true);
+			NDArray ce = Losses.crossEntropy(logits, y, options.labelSmoothing());
+			NDArray loss = ce;
+			if (teacherLogits != null) {
+				NDArray kd = Losses.distillation(logits, teacherLogits, options.temperature());
+				loss = ce.add(kd.mul((float) options.kdWeight()));
+				out[2] = kd.getFloat();
+			}
+			gc.backward(loss);
+			out[0] = loss.getFloat();
+			out[1] = ce.getFloat();
+		}
+		l.optimizer().step(lr);
+		return out;
 	}
 
 	public record Evaluation(Metrics metrics, float[][] probabilities) {}
@@ -185,6 +223,6 @@ public final class ModelTrainer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		optimizer.close();
+		for (Learner l : learners) l.optimizer().close();
 	}
 }

@@ -205,10 +205,15 @@ public final class Pipeline implements AutoCloseable {
 			Teacher fixed, Preprocessing prep, TrainingOptions opt) {
 		TrainingData data = new TrainingData(dataset.split(Split.TRAIN), dataset.split(Split.VAL), dataset.numClasses(), prep,
 				Augmentation.defaults(opt.horizontalFlip()), device, manager, listener);
+		boolean mutual = opt.mutual() && b != null;
 		try (DeviceWeights wa = DeviceWeights.upload(spec, a, manager, device);
 				DeviceWeights wb = b == null ? null : DeviceWeights.upload(spec, b, manager, device);
 				DeviceWeights wt = fixed == null ? null : DeviceWeights.upload(fixed.spec(), fixed.weights(), manager, device);
-				ModelTrainer trainer = new ModelTrainer(name, wa, wb, wt, data, opt)) {
+				// mutual: A and B both learn; their EMAs start as copies and act as each other's teacher
+				DeviceWeights emaA = mutual ? DeviceWeights.upload(spec, a, manager, device) : null;
+				DeviceWeights emaB = mutual ? DeviceWeights.upload(spec, b, manager, device) : null;
+				ModelTrainer trainer = mutual ? ModelTrainer.mutual(name, wa, wb, emaA, emaB, data, opt)
+						: new ModelTrainer(name, wa, wb, wt, data, opt)) {
 			int ft = opt.finetuneEpochs();
 			if (opt.method().usesEmaTeacher()) {
 				trainer.runStage("skd", opt.epochs() - ft, opt.learningRate(), opt.warmupEpochs(), true);

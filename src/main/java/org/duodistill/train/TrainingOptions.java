@@ -9,15 +9,16 @@ import org.duodistill.select.ElementSelector;
  *
  * @param deployBestOfAB deploy whichever of A and its EMA B validates better (METHOD.md's option);
  *        false deploys A, the default
+ * @param mutual SKD methods: train A and B both, each distilling from the other's EMA (2x cost)
  */
 public record TrainingOptions(Method method, int epochs, int batchSize, double learningRate, double weightDecay,
 		int warmupEpochs, double emaMomentum, double temperature, double kdWeight, double labelSmoothing,
 		double finetuneFraction, double finetuneLrFactor, long seed, boolean horizontalFlip, ElementSelector selectorA,
-		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB) {
+		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB, boolean mutual) {
 
 	public static TrainingOptions defaults() {
 		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, 0.996, 4.0, 1.0, 0.1, 0.2, 0.1, 42, false,
-				ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, false);
+				ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, false, false);
 	}
 
 	public TrainingOptions {
@@ -96,6 +97,12 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		return b.build();
 	}
 
+	public TrainingOptions withMutual(boolean on) {
+		Builder b = toBuilder();
+		b.mutual = on;
+		return b.build();
+	}
+
 	private Builder toBuilder() {
 		return new Builder(this);
 	}
@@ -107,7 +114,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		double learningRate, weightDecay, emaMomentum, temperature, kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor,
 				trainFraction;
 		long seed;
-		boolean horizontalFlip, deployBestOfAB;
+		boolean horizontalFlip, deployBestOfAB, mutual;
 		ElementSelector selectorA, selectorB;
 
 		Builder(TrainingOptions o) {
@@ -129,12 +136,13 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 			selectorB = o.selectorB;
 			trainFraction = o.trainFraction;
 			deployBestOfAB = o.deployBestOfAB;
+			mutual = o.mutual;
 		}
 
 		TrainingOptions build() {
 			return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
 					kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction,
-					deployBestOfAB);
+					deployBestOfAB, mutual);
 		}
 	}
 
@@ -160,6 +168,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		o.addProperty("selector_b", selectorB.describe());
 		o.addProperty("train_fraction", trainFraction);
 		o.addProperty("deploy", deployBestOfAB ? "best-of-a-b" : "a");
+		o.addProperty("mutual", mutual);
 		return o;
 	}
 }

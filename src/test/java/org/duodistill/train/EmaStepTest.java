@@ -105,4 +105,44 @@ class EmaStepTest {
 			pool.shutdownNow();
 		}
 	}
+
+	/** mutual: both students learn, each EMA follows its own student, and no EMA model takes a gradient. */
+	@Test
+	void oneMutualStepTrainsBothStudentsAndMovesBothEmas() {
+		ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
+		ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
+		LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
+		LinkedHashMap<String, HostTensor> a0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2);
+		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
+		double m = 0.8;
+		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m).withMutual(true);
+		Preprocessing prep = new Preprocessing(32, 1, 0.5, 99.5, new float[] {0.5f}, new float[] {0.25f});
+		try (NDManager root = Engines.engine().newBaseManager();
+				DeviceWeights a = DeviceWeights.upload(studentSpec, a0, root, Device.cpu());
+				DeviceWeights b = DeviceWeights.upload(studentSpec, b0, root, Device.cpu());
+				DeviceWeights emaA = DeviceWeights.upload(studentSpec, a0, root, Device.cpu());
+				DeviceWeights emaB = DeviceWeights.upload(studentSpec, b0, root, Device.cpu())) {
+			TrainingData data = new TrainingData(randomSamples(8, 32, 3, 5), List.of(), 3, prep, Augmentation.none(), Device.cpu(), root,
+					TrainingListener.NONE);
+			try (ModelTrainer t = ModelTrainer.mutual("student", a, b, emaA, emaB, data, opt)) {
+				t.runStage("skd", 1, 1e-3, 0, true);
+			}
+			String w = "layer2.0.conv1.weight";
+			assertFalse(java.util.Arrays.equals(a0.get(w).data(), a.download().get(w).data()), "A learned");
+			assertFalse(java.util.Arrays.equals(b0.get(w).data(), b.download().get(w).data()), "B learned");
+			for (DeviceWeights[] pair : new DeviceWeights[][] {{emaA, a}, {emaB, b}}) {
+				LinkedHashMap<String, HostTensor> before = pair[0] == emaA ? a0 : b0;
+				LinkedHashMap<String, HostTensor> student = pair[1].download();
+				LinkedHashMap<String, HostTensor> ema = pair[0].download();
+				for (String name : studentSpec.tensorShapes().keySet()) {
+					assertFalse(pair[0].get(name).hasGradient(), name);
+					float[] e = ema.get(name).data();
+					for (int i = 0; i < e.length; i++) {
+						double expected = m * before.get(name).data()[i] + (1 - m) * student.get(name).data()[i];
+						if (Math.abs(expected - e[i]) > 1e-5 + 1e-5 * Math.abs(expected)) fail(name + "[" + i + "]: " + e[i] + " vs " + expected);
+					}
+				}
+			}
+		}
+	}
 }

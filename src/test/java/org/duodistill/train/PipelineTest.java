@@ -146,4 +146,14 @@ class PipelineTest {
 			}
 		}
 	}
+
+	@Test
+	void mutualDualSkdRunsAndIsRecorded() throws Exception {
+		try (Pipeline p = new Pipeline(data, OPT.withEpochs(2).withMutual(true), Device.cpu(), TrainingListener.NONE)) {
+			Teacher t = p.prepareTeacher("auto", "resnet10-w8", 32);
+			TrainResult r = p.trainStudent(Method.DUAL_SKD, t, "resnet10-w4");
+			assertEquals(List.of("skd", "finetune"), r.history().stream().map(EpochRecord::stage).toList());
+			assertTrue(r.model().provenance().getAsJsonObject("options").get("mutual").getAsBoolean());
+		}
+	}
 }
