@@ -37,74 +37,56 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 	}
 
 	public TrainingOptions withMethod(Method m) {
-		Builder b = toBuilder();
-		b.method = m;
-		return b.build();
+		return with(b -> b.method = m);
 	}
 
 	public TrainingOptions withEpochs(int e) {
-		Builder b = toBuilder();
-		b.epochs = e;
-		return b.build();
+		return with(b -> b.epochs = e);
 	}
 
 	public TrainingOptions withBatch(int n) {
-		Builder b = toBuilder();
-		b.batchSize = n;
-		return b.build();
+		return with(b -> b.batchSize = n);
 	}
 
 	public TrainingOptions withLearningRate(double lr) {
-		Builder b = toBuilder();
-		b.learningRate = lr;
-		return b.build();
+		return with(b -> b.learningRate = lr);
 	}
 
 	public TrainingOptions withSeed(long s) {
-		Builder b = toBuilder();
-		b.seed = s;
-		return b.build();
+		return with(b -> b.seed = s);
 	}
 
 	public TrainingOptions withHorizontalFlip(boolean f) {
-		Builder b = toBuilder();
-		b.horizontalFlip = f;
-		return b.build();
+		return with(b -> b.horizontalFlip = f);
 	}
 
 	public TrainingOptions withSelectors(ElementSelector a, ElementSelector bSel) {
-		Builder b = toBuilder();
-		b.selectorA = a;
-		b.selectorB = bSel;
-		return b.build();
+		return with(b -> {
+			b.selectorA = a;
+			b.selectorB = bSel;
+		});
 	}
 
 	public TrainingOptions withTrainFraction(double f) {
-		Builder b = toBuilder();
-		b.trainFraction = f;
-		return b.build();
+		return with(b -> b.trainFraction = f);
 	}
 
 	public TrainingOptions withEmaMomentum(double m) {
-		Builder b = toBuilder();
-		b.emaMomentum = m;
-		return b.build();
+		return with(b -> b.emaMomentum = m);
 	}
 
 	public TrainingOptions withDeployBestOfAB(boolean on) {
-		Builder b = toBuilder();
-		b.deployBestOfAB = on;
-		return b.build();
+		return with(b -> b.deployBestOfAB = on);
 	}
 
 	public TrainingOptions withMutual(boolean on) {
-		Builder b = toBuilder();
-		b.mutual = on;
-		return b.build();
+		return with(b -> b.mutual = on);
 	}
 
-	private Builder toBuilder() {
-		return new Builder(this);
+	private TrainingOptions with(java.util.function.Consumer<Builder> change) {
+		Builder b = new Builder(this);
+		change.accept(b);
+		return b.build();
 	}
 
 	/** Mutable copy used by the {@code with...} methods. */
