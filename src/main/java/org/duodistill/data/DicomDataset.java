@@ -290,29 +290,34 @@ final class DicomDataset {
 			if (k == 0 && (group < 0x0002 || group > 0x0030 || (group & 1) != 0)) return false;
 			if (Integer.compareUnsigned(tag, prevTag) <= 0 && k > 0) return false;
 			if (group == 0xFFFE) return false;
-			long len;
-			int header;
+			String vr = null;
 			if (explicit) {
 				if (!isVr(b, pos + 4)) return false;
-				String vr = new String(b, pos + 4, 2, StandardCharsets.US_ASCII);
-				if (LONG_VRS.contains(vr)) {
-					if (pos + 12 > b.length) return true;
-					len = u32(b, pos + 8, little);
-					header = 12;
-				} else {
-					len = u16(b, pos + 6, little);
-					header = 8;
-				}
-			} else {
-				len = u32(b, pos + 4, little);
-				header = 8;
+				vr = new String(b, pos + 4, 2, StandardCharsets.US_ASCII);
 			}
+			int header = headerSize(vr);
+			if (pos + header > b.length) return true;
+			long len = valueLength(b, pos, vr, little);
 			if (len == UNDEFINED) return true;
 			if (pos + header + len > fileSize) return false;
 			prevTag = tag;
 			pos += header + (int) len;
 		}
 		return true;
+	}
+
+	/**
+	 * Element header size: 12 bytes for explicit VRs with a 32-bit length (OB, OW, SQ, UN, ...),
+	 * 8 otherwise; {@code vr} is null for implicit VR and for item/delimiter tags.
+	 */
+	private static int headerSize(String vr) {
+		return vr != null && LONG_VRS.contains(vr) ? 12 : 8;
+	}
+
+	/** The element's value length, read from where {@link #headerSize} says it is. */
+	private static long valueLength(byte[] b, int pos, String vr, boolean little) {
+		if (vr == null) return u32(b, pos + 4, little);
+		return LONG_VRS.contains(vr) ? u32(b, pos + 8, little) : u16(b, pos + 6, little);
 	}
 
 	private static boolean isVr(byte[] b, int p) {
@@ -357,28 +362,18 @@ final class DicomDataset {
 				int tag = group << 16 | u16(b, pos + 2, little);
 				if (tag == ITEM_END) return pos + 8;
 				if (tag == SEQUENCE_END) return pos; // malformed: let the sequence see it
-				String vr;
-				long len;
-				int header;
+				String vr = null;
 				if (explicit && group != 0xFFFE) {
 					if (!isVr(b, pos + 4)) {
 						if (depth == 0 && !metaOnly && tag > PIXEL_DATA) return end; // junk after the pixel data
 						throw new ParseException("invalid value representation in element " + tagName(tag) + " at byte " + pos, false);
 					}
 					vr = new String(b, pos + 4, 2, StandardCharsets.US_ASCII);
-					if (LONG_VRS.contains(vr)) {
-						if (pos + 12 > end) return stop(ds, "the file ends inside the header of " + tagName(tag), pos);
-						len = u32(b, pos + 8, little);
-						header = 12;
-					} else {
-						len = u16(b, pos + 6, little);
-						header = 8;
-					}
-				} else {
-					len = u32(b, pos + 4, little);
-					header = 8;
-					vr = DICTIONARY.getOrDefault(tag, len == UNDEFINED ? "SQ" : "UN");
 				}
+				int header = headerSize(vr);
+				if (pos + header > end) return stop(ds, "the file ends inside the header of " + tagName(tag), pos);
+				long len = valueLength(b, pos, vr, little);
+				if (vr == null) vr = DICTIONARY.getOrDefault(tag, len == UNDEFINED ? "SQ" : "UN");
 				int value = pos + header;
 				boolean pixel = depth == 0 && (tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_PIXEL_DATA);
 				if (pixel) {
