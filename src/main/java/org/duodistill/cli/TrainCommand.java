@@ -71,11 +71,9 @@ final class TrainCommand {
 
 	/** --slice-axis x|y|z, --slice-step K, --central-slices N, --skip-empty F for stacks and volumes. */
 	static SlicePolicy slicePolicy(Args a) throws UsageException {
-		String axis = a.get("slice-axis", "z").trim().toLowerCase(Locale.ROOT);
-		int ax = "xyz".indexOf(axis);
-		if (axis.length() != 1 || ax < 0) throw new UsageException("--slice-axis must be x, y or z, got '" + axis + "'");
 		try {
-			return new SlicePolicy(ax, a.integer("slice-step", 1), a.integer("central-slices", 0), a.number("skip-empty", 0));
+			return new SlicePolicy(SlicePolicy.axisIndex(a.get("slice-axis", "z")), a.integer("slice-step", 1), a.integer("central-slices", 0),
+					a.number("skip-empty", 0));
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}

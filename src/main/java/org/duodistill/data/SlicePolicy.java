@@ -18,6 +18,34 @@ public record SlicePolicy(int axis, int step, int central, double emptyThreshold
 		if (emptyThreshold < 0 || emptyThreshold >= 1) throw new IllegalArgumentException("empty-slice threshold must be in [0, 1), got " + emptyThreshold);
 	}
 
+	private static final String AXES = "xyz";
+
+	/**
+	 * The axis index for {@code x}, {@code y} or {@code z} (any case).
+	 *
+	 * @throws IllegalArgumentException for anything else
+	 */
+	public static int axisIndex(String name) {
+		String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+		int i = n.length() == 1 ? AXES.indexOf(n) : -1;
+		if (i < 0) throw new IllegalArgumentException("slicing axis must be x, y or z, got '" + name + "'");
+		return i;
+	}
+
+	public String axisName() {
+		return AXES.substring(axis, axis + 1);
+	}
+
+	/** As recorded in model.json. */
+	public com.google.gson.JsonObject toJson() {
+		com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+		o.addProperty("axis", axisName());
+		o.addProperty("step", step);
+		o.addProperty("central", central);
+		o.addProperty("skip_empty_below", emptyThreshold);
+		return o;
+	}
+
 	/** Indices (0-based) of the planes to keep, in order. */
 	public List<Integer> select(List<ImagePlane> planes) {
 		int n = planes.size();

@@ -20,6 +20,6 @@ abstract class SlicingCommand extends ContextCommand {
 
 	/** @throws IllegalArgumentException for values out of range, with a message for the user */
 	SlicePolicy slicePolicy() {
-		return new SlicePolicy("xyz".indexOf(slice_axis), slice_step, central_slices, skip_empty);
+		return new SlicePolicy(SlicePolicy.axisIndex(slice_axis), slice_step, central_slices, skip_empty);
 	}
 }

@@ -64,12 +64,7 @@ public final class TrainingJob {
 		try (Pipeline p = new Pipeline(ds, r.options(), r.device(), listener)) {
 			Teacher teacher = p.prepareTeacher(r.teacher(), r.teacherArch(), r.size());
 			TrainResult result = p.trainStudent(r.options().method(), teacher, r.studentArch());
-			com.google.gson.JsonObject slices = new com.google.gson.JsonObject();
-			slices.addProperty("axis", "xyz".substring(r.slices().axis(), r.slices().axis() + 1));
-			slices.addProperty("step", r.slices().step());
-			slices.addProperty("central", r.slices().central());
-			slices.addProperty("skip_empty_below", r.slices().emptyThreshold());
-			result.model().provenance().getAsJsonObject("dataset").add("slices", slices);
+			result.model().provenance().getAsJsonObject("dataset").add("slices", r.slices().toJson());
 			List<EpochRecord> history = new java.util.ArrayList<>(teacher.history());
 			if (result.method() != Method.TEACHER) history.addAll(result.history());
 			ModelFolder.write(r.output(), result.model(), reports(ds, result, history), r.overwrite());
