@@ -1,7 +1,6 @@
 package org.duodistill.data;
 
 import ij.ImagePlus;
-import ij.ImageStack;
 import ij.io.Opener;
 import ij.measure.Calibration;
 import ij.process.ColorProcessor;
@@ -116,29 +115,27 @@ public final class ImageJReader implements ImageReader {
 	 * such as Fire only display intensities, so those stay as they are).
 	 */
 	public static List<ImagePlane> planes(ImagePlus imp) {
-		ImageStack stack = imp.getStack();
-		List<ImagePlane> out = new ArrayList<>(stack.getSize());
-		for (int s = 1; s <= stack.getSize(); s++) {
-			ImageProcessor ip = stack.getProcessor(s);
-			if (imp.getBitDepth() == 8 && !imp.isComposite()) {
-				ip.setColorModel(imp.getProcessor().getColorModel());
-				// An arbitrary palette (GIF, indexed PNG): indices mean nothing, colours do. A smooth
-				// pseudo-colour LUT (Fire, ...) only displays intensities, which the indices already are.
-				if (ip.isColorLut() && !ip.isPseudoColorLut()) {
-					out.add(plane(ip.convertToRGB(), 24, null));
-					continue;
-				}
-				if (ip.isInvertedLut()) {
-					ImageProcessor copy = ip.duplicate();
-					copy.invertLut();
-					copy.invert();
-					out.add(plane(copy, 8, imp.getCalibration()));
-					continue;
-				}
-			}
-			out.add(plane(ip, imp.getBitDepth(), imp.getCalibration()));
-		}
+		List<ImagePlane> out = new ArrayList<>(imp.getStackSize());
+		for (int s = 1; s <= imp.getStackSize(); s++) out.add(plane(imp, s));
 		return out;
+	}
+
+	/** One stack slice (1-based), read as {@link #planes} reads every slice. */
+	public static ImagePlane plane(ImagePlus imp, int slice) {
+		ImageProcessor ip = imp.getStack().getProcessor(slice);
+		if (imp.getBitDepth() == 8 && !imp.isComposite()) {
+			ip.setColorModel(imp.getProcessor().getColorModel());
+			// An arbitrary palette (GIF, indexed PNG): indices mean nothing, colours do. A smooth
+			// pseudo-colour LUT (Fire, ...) only displays intensities, which the indices already are.
+			if (ip.isColorLut() && !ip.isPseudoColorLut()) return plane(ip.convertToRGB(), 24, null);
+			if (ip.isInvertedLut()) {
+				ImageProcessor copy = ip.duplicate();
+				copy.invertLut();
+				copy.invert();
+				return plane(copy, 8, imp.getCalibration());
+			}
+		}
+		return plane(ip, imp.getBitDepth(), imp.getCalibration());
 	}
 
 	public static ImagePlane plane(ImageProcessor ip, int bitDepth, Calibration cal) {

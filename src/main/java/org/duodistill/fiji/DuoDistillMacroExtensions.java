@@ -135,22 +135,17 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 		if (imp == null && !new File(pathOrTitle).isFile()) {
 			throw new IllegalArgumentException("'" + pathOrTitle + "' is neither a file nor the title of an open image");
 		}
-		List<ImagePlane> planes;
 		if (imp != null) {
 			int s = slice > 0 ? slice : imp.getCurrentSlice();
 			if (s > imp.getStackSize()) throw new IllegalArgumentException(pathOrTitle + " has " + imp.getStackSize() + " slices, not " + s);
-			planes = List.of(ImageJReader.plane(imp.getStack().getProcessor(s), imp.getBitDepth(), imp.getCalibration()));
-			return withSlice(c.classify(imp.getTitle(), planes).get(0), s);
+			return c.classify(imp.getTitle(), List.of(ImageJReader.plane(imp, s)), List.of(s)).get(0);
 		}
-		planes = ImageReaders.standard().read(Path.of(pathOrTitle));
+		List<ImagePlane> planes = ImageReaders.standard().read(Path.of(pathOrTitle));
 		int s = slice > 0 ? slice : 1;
 		if (s > planes.size()) throw new IllegalArgumentException(pathOrTitle + " has " + planes.size() + " slices, not " + s);
-		return withSlice(c.classify(pathOrTitle, List.of(planes.get(s - 1))).get(0), s);
+		return c.classify(pathOrTitle, List.of(planes.get(s - 1)), List.of(s)).get(0);
 	}
 
-	private static Prediction withSlice(Prediction p, int slice) {
-		return new Prediction(p.source(), slice, p.predicted(), p.predictedClass(), p.confidence(), p.probabilities());
-	}
 
 	private static double probability(String className) {
 		if (last == null) throw new IllegalStateException("nothing classified yet; call Ext.classify first");

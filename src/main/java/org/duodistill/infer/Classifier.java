@@ -2,14 +2,17 @@ package org.duodistill.infer;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import org.duodistill.data.ImageData;
 import org.duodistill.data.ImagePlane;
 import org.duodistill.data.ImageReadException;
 import org.duodistill.data.ImageReaders;
+import org.duodistill.data.ReadOptions;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.Predictor;
 import org.duodistill.model.SavedModel;
+import org.duodistill.train.Metrics;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,30 +50,30 @@ public final class Classifier implements AutoCloseable {
 		return model.classes();
 	}
 
-	/** Probabilities for each plane, in order. */
+	/** Probabilities for each plane, in order; planes numbered 1..n. */
 	public List<Prediction> classify(String source, List<ImagePlane> planes) {
+		List<Integer> numbers = new ArrayList<>(planes.size());
+		for (int i = 1; i <= planes.size(); i++) numbers.add(i);
+		return classify(source, planes, numbers);
+	}
+
+	/** Probabilities for each plane, in order, each reported with its slice number. */
+	public List<Prediction> classify(String source, List<ImagePlane> planes, List<Integer> sliceNumbers) {
 		List<float[]> inputs = new ArrayList<>(planes.size());
 		for (ImagePlane p : planes) inputs.add(model.preprocessing().apply(p));
 		float[][] probs = Predictor.probabilities(weights, inputs, model.preprocessing().channels(), model.preprocessing().size(), BATCH);
 		List<Prediction> out = new ArrayList<>(planes.size());
 		for (int i = 0; i < probs.length; i++) {
-			int best = 0;
-			for (int c = 1; c < probs[i].length; c++) if (probs[i][c] > probs[i][best]) best = c;
-			out.add(new Prediction(source, i + 1, best, model.classes().get(best), probs[i][best], probs[i]));
+			int best = Metrics.argmax(probs[i]);
+			out.add(new Prediction(source, sliceNumbers.get(i), best, model.classes().get(best), probs[i][best], probs[i]));
 		}
 		return out;
 	}
 
 	/** Every plane of a file (one row per slice of a stack or volume, numbered as in the file). */
 	public List<Prediction> classify(Path file) throws ImageReadException {
-		org.duodistill.data.ImageData data = readers.readData(file, org.duodistill.data.ReadOptions.DEFAULT.withTargetSize(model.preprocessing().size()));
-		List<Prediction> raw = classify(file.toString(), data.planes());
-		List<Prediction> out = new ArrayList<>(raw.size());
-		for (int i = 0; i < raw.size(); i++) {
-			Prediction p = raw.get(i);
-			out.add(new Prediction(p.source(), data.sliceNumbers().get(i), p.predicted(), p.predictedClass(), p.confidence(), p.probabilities()));
-		}
-		return out;
+		ImageData data = readers.readData(file, ReadOptions.DEFAULT.withTargetSize(model.preprocessing().size()));
+		return classify(file.toString(), data.planes(), data.sliceNumbers());
 	}
 
 	@Override

@@ -51,7 +51,8 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 				numClasses == 0 ? Double.NaN : f1Sum / numClasses, auc, sens, spec, f1, cm);
 	}
 
-	static int argmax(float[] p) {
+	/** Index of the largest value (the first one on ties). */
+	public static int argmax(float[] p) {
 		int best = 0;
 		for (int i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
 		return best;
@@ -121,5 +122,4 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 		}
 		return rows;
 	}
-
 }
