@@ -10,6 +10,7 @@ import org.duodistill.model.Engines;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -24,7 +25,7 @@ final class ClassifyCommand {
 		String output = a.get("output", null);
 		if (output != null) OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
 		Main.configureEngine(a);
-		if (!java.nio.file.Files.exists(input)) throw new IllegalArgumentException(input + ": input file or folder not found");
+		List<Path> files = FolderClassification.files(input);
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;
 		FolderClassification.Result result;
@@ -32,7 +33,7 @@ final class ClassifyCommand {
 			StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
 			for (String name : c.classNames()) header.append(',').append(Csv.field("p_" + name));
 			csv.append(header).append('\n');
-			result = FolderClassification.run(c, input, null, null);
+			result = FolderClassification.run(c, files, null, null);
 		}
 		for (Prediction p : result.predictions()) {
 			csv.append(Csv.field(p.source())).append(',').append(p.slice()).append(',').append(Csv.field(p.predictedClass()))

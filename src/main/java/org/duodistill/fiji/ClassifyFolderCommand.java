@@ -50,7 +50,7 @@ public class ClassifyFolderCommand extends ContextCommand {
 			return;
 		}
 		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device))) {
-			FolderClassification.Result r = FolderClassification.run(c, input.toPath(),
+			FolderClassification.Result r = FolderClassification.run(c, FolderClassification.files(input.toPath()),
 					(i, n, f) -> {
 						if (status != null) status.showStatus(i, n, "DuoDistill: classifying " + f.getFileName() + " (Esc cancels)");
 					}, () -> isCanceled() || ij.IJ.escapePressed());

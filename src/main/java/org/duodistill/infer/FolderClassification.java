@@ -59,8 +59,8 @@ public final class FolderClassification {
 		return false;
 	}
 
-	public static Result run(Classifier classifier, Path input, Progress progress, BooleanSupplier cancelled) throws IOException {
-		List<Path> files = files(input);
+	/** Classifies the files (from {@link #files}) in order; files that cannot be read are listed as skipped. */
+	public static Result run(Classifier classifier, List<Path> files, Progress progress, BooleanSupplier cancelled) {
 		List<Prediction> predictions = new ArrayList<>();
 		List<SkippedFile> skipped = new ArrayList<>();
 		for (int i = 0; i < files.size(); i++) {
