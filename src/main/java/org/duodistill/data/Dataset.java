@@ -9,20 +9,15 @@ import java.util.function.Predicate;
 public final class Dataset {
 	private final List<String> classes;
 	private final List<Sample> samples;
-	private final List<SkippedFile> skipped;
 	private final String fingerprint;
 	private final List<ImportRecord> report;
 
-	public Dataset(List<String> classes, List<Sample> samples, List<SkippedFile> skipped, String fingerprint, List<ImportRecord> report) {
+	/** @param report every file looked at; the skipped files are those not used */
+	public Dataset(List<String> classes, List<Sample> samples, String fingerprint, List<ImportRecord> report) {
 		this.classes = List.copyOf(classes);
 		this.samples = List.copyOf(samples);
-		this.skipped = List.copyOf(skipped);
 		this.fingerprint = fingerprint;
 		this.report = List.copyOf(report);
-	}
-
-	public Dataset(List<String> classes, List<Sample> samples, List<SkippedFile> skipped, String fingerprint) {
-		this(classes, samples, skipped, fingerprint, List.of());
 	}
 
 	/**
@@ -53,7 +48,7 @@ public final class Dataset {
 		long used = report.stream().filter(ImportRecord::used).count();
 		int[] counts = countsPerClass(samples);
 		StringBuilder b = new StringBuilder();
-		b.append(used).append(" file(s) used, ").append(skipped.size()).append(" skipped, ").append(samples.size()).append(" samples");
+		b.append(used).append(" file(s) used, ").append(report.size() - used).append(" skipped, ").append(samples.size()).append(" samples");
 		for (int c = 0; c < counts.length; c++) b.append(c == 0 ? " (" : ", ").append(classes.get(c)).append(' ').append(counts[c]);
 		return b.append(counts.length > 0 ? ")" : "").toString();
 	}
@@ -70,8 +65,11 @@ public final class Dataset {
 		return samples;
 	}
 
+	/** The files that were not used, in the order read, with the reason. */
 	public List<SkippedFile> skipped() {
-		return skipped;
+		List<SkippedFile> out = new ArrayList<>();
+		for (ImportRecord r : report) if (!r.used()) out.add(new SkippedFile(r.file(), r.reason()));
+		return out;
 	}
 
 	/** SHA-256 over the relative paths, sizes and labels of the files used. */
@@ -90,7 +88,7 @@ public final class Dataset {
 	}
 
 	public Dataset withSamples(List<Sample> newSamples) {
-		return new Dataset(classes, newSamples, skipped, fingerprint, report);
+		return new Dataset(classes, newSamples, fingerprint, report);
 	}
 
 	public int[] countsPerClass(List<Sample> subset) {

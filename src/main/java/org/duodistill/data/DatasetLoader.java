@@ -107,15 +107,13 @@ public final class DatasetLoader {
 				digest.update((base(source).relativize(e.file().toAbsolutePath()) + "|" + sizeOf(e.file()) + "|" + e.label() + "\n")
 						.getBytes(StandardCharsets.UTF_8));
 			} catch (ImageReadException ex) {
-				skipped.add(new SkippedFile(e.file(), ex.reason()));
 				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), ex.reason()));
 			} catch (RuntimeException | OutOfMemoryError ex) {
-				skipped.add(new SkippedFile(e.file(), "unexpected decoder error: " + ex));
 				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), "unexpected decoder error: " + ex));
 			}
 			if (++done % 100 == 0) progress.accept("read " + done + "/" + entries.size() + " files");
 		}
-		Dataset ds = new Dataset(classes, samples, skipped, HexFormat.of().formatHex(digest.digest()), report);
+		Dataset ds = new Dataset(classes, samples, HexFormat.of().formatHex(digest.digest()), report);
 		if (requireLabels) checkUsable(source, ds);
 		return ds;
 	}
