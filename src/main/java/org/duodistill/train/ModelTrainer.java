@@ -47,13 +47,18 @@ public final class ModelTrainer implements AutoCloseable {
 	 */
 	public ModelTrainer(String name, DeviceWeights a, DeviceWeights emaTeacher, DeviceWeights fixedTeacher, TrainingData data,
 			TrainingOptions options) {
+		this(name, a, emaTeacher, data, options);
+		learners.add(learner(a, emaTeacher, emaTeacher != null ? emaTeacher : fixedTeacher));
+	}
+
+	/** Shared set-up; the public constructor and {@link #mutual} add the learners. */
+	private ModelTrainer(String name, DeviceWeights a, DeviceWeights emaOfA, TrainingData data, TrainingOptions options) {
 		this.name = name;
 		this.a = a;
-		this.emaTeacher = emaTeacher;
+		this.emaTeacher = emaOfA;
 		this.data = data;
 		this.options = options;
 		this.rng = new Random(options.seed() * 7919 + name.hashCode());
-		learners.add(learner(a, emaTeacher, emaTeacher != null ? emaTeacher : fixedTeacher));
 	}
 
 	/**
@@ -62,8 +67,8 @@ public final class ModelTrainer implements AutoCloseable {
 	 */
 	public static ModelTrainer mutual(String name, DeviceWeights a, DeviceWeights b, DeviceWeights emaA, DeviceWeights emaB,
 			TrainingData data, TrainingOptions options) {
-		ModelTrainer t = new ModelTrainer(name, a, emaA, null, data, options);
-		t.learners.set(0, new Learner(a, t.learners.get(0).optimizer(), emaA, emaB));
+		ModelTrainer t = new ModelTrainer(name, a, emaA, data, options);
+		t.learners.add(t.learner(a, emaA, emaB));
 		t.learners.add(t.learner(b, emaB, emaA));
 		return t;
 	}
@@ -205,12 +210,16 @@ public final class ModelTrainer implements AutoCloseable {
 	 * when B validated better. The string says which ("a" or "b").
 	 */
 	public java.util.Map.Entry<String, LinkedHashMap<String, HostTensor>> deployable() {
-		if (bestB != null && bestBF1 > bestF1) return java.util.Map.entry("b", bestB);
-		return java.util.Map.entry("a", bestWeights());
+		return deployB() ? java.util.Map.entry("b", bestB) : java.util.Map.entry("a", bestWeights());
 	}
 
 	public int deployedEpoch() {
-		return bestB != null && bestBF1 > bestF1 ? bestBEpoch : bestEpoch;
+		return deployB() ? bestBEpoch : bestEpoch;
+	}
+
+	/** B is only tracked with {@code deployBestOfAB}; it wins only by validating strictly better. */
+	private boolean deployB() {
+		return bestB != null && bestBF1 > bestF1;
 	}
 
 	public boolean cancelled() {
