@@ -4,9 +4,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Seeded stratified split by file: all slices of one file land in the same split, so slices of a
@@ -18,8 +22,24 @@ public final class Splitter {
 
 	private Splitter() {}
 
-	/** Assigns every UNASSIGNED sample; samples with explicit splits keep theirs. */
+	/**
+	 * Assigns every UNASSIGNED sample; samples with explicit splits keep theirs. When the data have an
+	 * explicit training split but end up without validation samples, a validation split is carved out
+	 * of the training files (see {@link #carveValidation(Dataset, long, Consumer)}).
+	 */
 	public static Dataset assign(Dataset ds, long seed) {
+		return assign(ds, seed, null);
+	}
+
+	/** As {@link #assign(Dataset, long)}; {@code messages} (may be null) hears about a carved validation split. */
+	public static Dataset assign(Dataset ds, long seed, Consumer<String> messages) {
+		boolean explicitTrain = false;
+		for (Sample s : ds.samples()) explicitTrain |= s.split() == Split.TRAIN;
+		Dataset assigned = assignUnassigned(ds, seed);
+		return explicitTrain ? carveValidation(assigned, seed, messages) : assigned;
+	}
+
+	private static Dataset assignUnassigned(Dataset ds, long seed) {
 		Map<Integer, List<Path>> filesPerClass = new LinkedHashMap<>();
 		for (Sample s : ds.samples()) {
 			if (s.split() != Split.UNASSIGNED) continue;
@@ -50,6 +70,53 @@ public final class Splitter {
 		List<Sample> out = new ArrayList<>(ds.samples().size());
 		for (Sample s : ds.samples()) {
 			out.add(s.split() == Split.UNASSIGNED ? s.withSplit(chosen.get(s.file())) : s);
+		}
+		return ds.withSamples(out);
+	}
+
+	/** As {@link #carveValidation(Dataset, long, Consumer)} without messages. */
+	public static Dataset carveValidation(Dataset ds, long seed) {
+		return carveValidation(ds, seed, null);
+	}
+
+	/**
+	 * When there are training samples but no validation samples, moves a seeded, stratified share of
+	 * the training FILES to validation (all slices of a file move together): about
+	 * {@link #VAL_FRACTION} of each class's training files, at least one for a class with three or
+	 * more; a class with fewer training files keeps them all. Otherwise returns {@code ds} unchanged.
+	 * Checkpoints are then chosen on held-out images rather than on the training images. Run it before
+	 * {@link #subsampleTraining}, which draws from what stays in training.
+	 *
+	 * @param messages told what was moved (may be null)
+	 */
+	public static Dataset carveValidation(Dataset ds, long seed, Consumer<String> messages) {
+		if (ds.samples().isEmpty() || !ds.split(Split.VAL).isEmpty() || ds.split(Split.TRAIN).isEmpty()) return ds;
+		Map<Integer, Set<Path>> filesPerClass = new LinkedHashMap<>();
+		for (Sample s : ds.split(Split.TRAIN)) filesPerClass.computeIfAbsent(s.label(), k -> new LinkedHashSet<>()).add(s.file());
+		Set<Path> toVal = new java.util.HashSet<>();
+		int trainFiles = 0;
+		for (Map.Entry<Integer, Set<Path>> e : filesPerClass.entrySet()) {
+			List<Path> files = new ArrayList<>(e.getValue());
+			Collections.sort(files);
+			Collections.shuffle(files, new Random(seed * 43 + e.getKey()));
+			int n = files.size();
+			trainFiles += n;
+			int nVal = n >= 3 ? Math.max(1, (int) Math.round(n * VAL_FRACTION)) : 0;
+			toVal.addAll(files.subList(0, nVal));
+		}
+		if (toVal.isEmpty()) {
+			if (messages != null) {
+				messages.accept("no validation split in the data, and no class has the 3 or more training files needed to carve one:"
+						+ " checkpoints are selected on the training images");
+			}
+			return ds;
+		}
+		List<Sample> out = new ArrayList<>(ds.samples().size());
+		for (Sample s : ds.samples()) out.add(s.split() == Split.TRAIN && toVal.contains(s.file()) ? s.withSplit(Split.VAL) : s);
+		if (messages != null) {
+			messages.accept(String.format(Locale.ROOT,
+					"no validation split in the data: %d of %d training files (%d%%, stratified by class) were moved to validation",
+					toVal.size(), trainFiles, Math.round(100.0 * toVal.size() / trainFiles)));
 		}
 		return ds.withSamples(out);
 	}

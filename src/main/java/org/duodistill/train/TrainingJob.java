@@ -51,7 +51,7 @@ public final class TrainingJob {
 		Dataset ds = new DatasetLoader(readers, size, listener::message).withSlicePolicy(slices).load(data, true);
 		for (SkippedFile s : ds.skipped()) listener.message("skipped " + s.file() + ": " + s.reason());
 		listener.message("import: " + ds.summary());
-		ds = Splitter.assign(ds, options.seed());
+		ds = Splitter.assign(ds, options.seed(), listener::message); // carves a validation split when the data have train but no val
 		return Splitter.subsampleTraining(ds, options.trainFraction(), options.seed());
 	}
 

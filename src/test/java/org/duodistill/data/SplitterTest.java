@@ -188,4 +188,130 @@ class SplitterTest {
 		assertThrows(IllegalArgumentException.class, () -> Splitter.subsampleTraining(split, 0, 11));
 		assertThrows(IllegalArgumentException.class, () -> Splitter.subsampleTraining(split, Double.NaN, 11));
 	}
+	/** train/ and test/ but no val/: PNG classes of 10, 7 and 2 files and a class of six 4-slice TIFF stacks. */
+	private Path trainAndTestOnly() throws Exception {
+		Path root = tmp.resolve("no-val");
+		TestImages.copySamples("axial", 10, root.resolve("train/axial"));
+		TestImages.copySamples("coronal", 7, root.resolve("train/coronal"));
+		TestImages.copySamples("sagittal", 2, root.resolve("train/sagittal"));
+		for (int i = 0; i < 6; i++) TestImages.stack8Tiff(root.resolve("train/stack/vol" + i + ".tif"), 40, 40, 4);
+		for (String cls : List.of("axial", "coronal", "sagittal")) {
+			Path dir = Files.createDirectories(root.resolve("test/" + cls));
+			List<Path> src = TestImages.samples(cls);
+			for (int i = 20; i < 22; i++) Files.copy(src.get(i), dir.resolve(src.get(i).getFileName()));
+		}
+		TestImages.stack8Tiff(root.resolve("test/stack/t0.tif"), 40, 40, 4);
+		return root;
+	}
+
+	@Test
+	void trainAndTestWithoutValGetAStratifiedValidationSplitCarvedFromTrainingFiles() throws Exception {
+		Dataset ds = new DatasetLoader(ImageReaders.standard(), 8, null).load(trainAndTestOnly(), true);
+		assertTrue(ds.split(Split.VAL).isEmpty());
+		assertTrue(ds.split(Split.UNASSIGNED).isEmpty());
+		assertEquals(List.of("axial", "coronal", "sagittal", "stack"), ds.classes());
+		Set<Map<Path, Split>> distinct = new HashSet<>();
+		for (long seed = 0; seed < 10; seed++) {
+			List<String> messages = new ArrayList<>();
+			Dataset a = Splitter.assign(ds, seed, messages::add);
+			Map<Path, Split> perFile = splitOfFile(a); // fails if a stack's slices were split across train and val
+			assertEquals(perFile, splitOfFile(Splitter.assign(ds, seed)), "deterministic for a seed");
+			distinct.add(perFile);
+			assertEquals(ds.samples().size(), a.samples().size());
+			for (int i = 0; i < ds.samples().size(); i++) {
+				Sample before = ds.samples().get(i);
+				Sample after = a.samples().get(i);
+				assertEquals(before.file(), after.file(), "order kept");
+				if (before.split() == Split.TEST) assertSame(before, after, "test split untouched: " + before.file());
+				if (after.split() == Split.VAL) assertEquals(Split.TRAIN, before.split(), "val drawn only from training files");
+			}
+			// Per class ~15% of the training files, at least one with >= 3 files; 2 files stay in train.
+			int[] valFiles = new int[ds.numClasses()];
+			int[] trainFiles = new int[ds.numClasses()];
+			Map<Path, Integer> labelOf = new HashMap<>();
+			for (Sample x : a.samples()) labelOf.put(x.file(), x.label());
+			for (Map.Entry<Path, Split> e : perFile.entrySet()) {
+				if (e.getValue() == Split.VAL) valFiles[labelOf.get(e.getKey())]++;
+				if (e.getValue() == Split.TRAIN) trainFiles[labelOf.get(e.getKey())]++;
+			}
+			assertEquals(List.of(2, 1, 0, 1), java.util.Arrays.stream(valFiles).boxed().toList(), "seed " + seed);
+			assertEquals(List.of(8, 6, 2, 5), java.util.Arrays.stream(trainFiles).boxed().toList(), "seed " + seed);
+			assertEquals(4, a.split(Split.VAL).stream().filter(x -> x.label() == 3).count(), "a whole stack moved");
+			assertEquals(List.of("no validation split in the data: 4 of 25 training files (16%, stratified by class) were moved to validation"),
+					messages);
+
+			// The import report shows the carved files as val, the others as before.
+			int valRows = 0;
+			for (ImportRecord r : a.report()) {
+				assertTrue(r.used(), r.file().toString());
+				assertEquals(perFile.get(r.file()), r.split(), r.file().toString());
+				if (r.split() == Split.VAL) valRows++;
+			}
+			assertEquals(4, valRows);
+			long csvValRows = a.reportCsv().lines().filter(l -> l.contains(",val,used,")).count();
+			assertEquals(4, csvValRows, a.reportCsv());
+
+			// A training subset is drawn afterwards from what stayed in train; validation stays whole.
+			Dataset sub = Splitter.subsampleTraining(a, 0.5, seed);
+			assertEquals(a.split(Split.VAL), sub.split(Split.VAL));
+			assertTrue(a.split(Split.TRAIN).containsAll(sub.split(Split.TRAIN)));
+		}
+		assertTrue(distinct.size() > 1, "seeded: other seeds carve other files");
+	}
+
+	@Test
+	void csvWithTrainAndTestButNoValGetsOneToo() throws Exception {
+		Path dir = tmp.resolve("csv-no-val");
+		List<String> lines = new ArrayList<>();
+		lines.add("path,label,split");
+		for (String plane : List.of("axial", "coronal")) {
+			TestImages.copySamples(plane, 12, dir.resolve(plane));
+			List<Path> files = TestImages.samples(plane).subList(0, 12);
+			for (int i = 0; i < files.size(); i++) lines.add(Csv.row(plane + "/" + files.get(i).getFileName(), plane, i < 10 ? "train" : "test"));
+		}
+		Dataset ds = new DatasetLoader(ImageReaders.standard(), 8, null).load(Files.write(dir.resolve("list.csv"), lines), true);
+		Dataset a = Splitter.assign(ds, 4);
+		assertEquals(List.of(8, 8), java.util.Arrays.stream(a.countsPerClass(a.split(Split.TRAIN))).boxed().toList());
+		assertEquals(List.of(2, 2), java.util.Arrays.stream(a.countsPerClass(a.split(Split.VAL))).boxed().toList());
+		assertEquals(ds.split(Split.TEST), a.split(Split.TEST));
+		assertEquals(4, a.reportCsv().lines().filter(l -> l.contains(",val,used,")).count(), a.reportCsv());
+	}
+
+	@Test
+	void explicitValidationAndDataWithoutTrainingSplitAreLeftAsTheyAre() throws Exception {
+		Path root = tmp.resolve("with-val");
+		TestImages.copySamples("axial", 8, root.resolve("train/axial"));
+		TestImages.copySamples("coronal", 8, root.resolve("train/coronal"));
+		TestImages.copySamples("axial", 1, root.resolve("val/axial"));
+		TestImages.copySamples("coronal", 1, root.resolve("test/coronal"));
+		Dataset ds = new DatasetLoader(ImageReaders.standard(), 8, null).load(root, true);
+		List<String> messages = new ArrayList<>();
+		Dataset a = Splitter.assign(ds, 1, messages::add);
+		assertEquals(ds.samples(), a.samples(), "an explicit validation split is kept as it is");
+		assertTrue(messages.isEmpty(), messages.toString());
+
+		Path noTrain = tmp.resolve("no-train");
+		for (String cls : List.of("axial", "coronal")) {
+			TestImages.copySamples(cls, 5, noTrain.resolve("val/" + cls));
+			TestImages.copySamples(cls, 5, noTrain.resolve("test/" + cls));
+		}
+		Dataset nt = new DatasetLoader(ImageReaders.standard(), 8, null).load(noTrain, true);
+		assertEquals(nt.samples(), Splitter.assign(nt, 1, messages::add).samples(), "test/ and val/ without train/: as before");
+		assertTrue(messages.isEmpty(), messages.toString());
+
+		// Too few training files per class to carve from: nothing moves, and the message says so.
+		Path tiny = tmp.resolve("tiny");
+		TestImages.copySamples("axial", 2, tiny.resolve("train/axial"));
+		TestImages.copySamples("coronal", 1, tiny.resolve("train/coronal"));
+		TestImages.copySamples("coronal", 1, tiny.resolve("test/coronal"));
+		Dataset t = new DatasetLoader(ImageReaders.standard(), 8, null).load(tiny, true);
+		assertEquals(t.samples(), Splitter.assign(t, 1, messages::add).samples());
+		assertEquals(1, messages.size());
+		assertTrue(messages.get(0).startsWith("no validation split in the data"), messages.get(0));
+
+		// Unsplit data keep the 70/15/15 split exactly.
+		assertEquals(Splitter.assign(samples, 8).samples().stream().map(Sample::split).toList(),
+				Splitter.assign(samples, 8, messages::add).samples().stream().map(Sample::split).toList());
+		assertEquals(1, messages.size());
+	}
 }
