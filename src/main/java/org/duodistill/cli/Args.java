@@ -50,8 +50,18 @@ final class Args {
 		return v;
 	}
 
+	boolean has(String name) {
+		return values.containsKey(name);
+	}
+
 	boolean flag(String name) {
-		return Boolean.parseBoolean(values.getOrDefault(name, "false"));
+		return flag(name, false);
+	}
+
+	/** A switch that is on unless given as {@code --name=false}. */
+	boolean flag(String name, boolean fallback) {
+		String v = values.get(name);
+		return v == null ? fallback : Boolean.parseBoolean(v);
 	}
 
 	int integer(String name, int fallback) throws UsageException {

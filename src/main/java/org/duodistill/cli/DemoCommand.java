@@ -59,17 +59,35 @@ final class DemoCommand {
 			for (Method m : methods) {
 				TrainResult r = p.trainStudent(m, teacher, studentArch);
 				double seconds = m == Method.TEACHER ? teacher.seconds() : r.seconds();
-				String row = row(m.id(), r.testMetrics(), r.model().spec().parameterCount(), r.model().spec().flops(size), seconds);
+				List<org.duodistill.train.EpochRecord> h = m == Method.TEACHER ? teacher.history() : r.history();
+				String row = row(m.id(), r.testMetrics(), r.model().spec().parameterCount(), r.model().spec().flops(size), seconds)
+						+ validation(h);
 				rows.add(row);
 				err.println("done: " + row);
 			}
 		}
-		out.println(String.format(Locale.ROOT, "%-10s %9s %9s %9s %11s %10s %8s", "method", "accuracy", "macro_f1", "bal_acc", "params",
-				"MFLOPs", "time_s"));
+		out.println(String.format(Locale.ROOT, "%-10s %9s %9s %9s %11s %10s %8s %9s %9s", "method", "accuracy", "macro_f1", "bal_acc", "params",
+				"MFLOPs", "time_s", "val_acc_A", "val_acc_B"));
 		rows.forEach(out::println);
-		out.printf(Locale.ROOT, "(test split of %s, %d images; teacher %s trained once and shared; total %.0f s)%n", data,
+		out.printf(Locale.ROOT, "(test split of %s, %d images; teacher %s trained once and shared; val_acc_A / val_acc_B: validation"
+				+ " accuracy of the student and of its EMA auxiliary teacher B after the last SKD epoch (A: last epoch); total %.0f s)%n", data,
 				ds.split(Split.TEST).size(), teacherArch, (System.nanoTime() - t0) / 1e9);
 		return 0;
+	}
+
+	/** A's and B's validation accuracy after the last epoch that had a B, else A's after the last epoch. */
+	static String validation(List<org.duodistill.train.EpochRecord> history) {
+		double a = Double.NaN;
+		double b = Double.NaN;
+		for (org.duodistill.train.EpochRecord e : history) {
+			if (!Double.isNaN(e.valAccB())) {
+				a = e.valAccA();
+				b = e.valAccB();
+			} else if (Double.isNaN(b)) {
+				a = e.valAccA();
+			}
+		}
+		return String.format(Locale.ROOT, " %9.4f %9s", a, Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.4f", b));
 	}
 
 	static String row(String method, Metrics m, long params, long flops, double seconds) {

@@ -21,8 +21,11 @@ public final class Main {
 			"           [--student-arch A] [--size N] [--epochs N] [--batch N] [--lr X] [--seed N]",
 			"           [--train-fraction F] [--device auto|cpu|gpu] [--threads N] [--hflip] [--overwrite]",
 			"           [--slice-axis x|y|z] [--slice-step K] [--central-slices N] [--skip-empty F] [--deploy-best-of-a-b] [--mutual]",
+			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe]",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
-			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]");
+			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
+			"  study    --data DIR|CSV --output DIR [--name NAME] [--methods m[+key=value...],...] [--fractions 0.1,0.25,0.5,1]",
+			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]");
 
 	private Main() {}
 
@@ -49,6 +52,7 @@ public final class Main {
 				case "evaluate": return EvaluateCommand.run(args, out, err);
 				case "classify": return ClassifyCommand.run(args, out, err);
 				case "demo": return DemoCommand.run(args, out, err);
+				case "study": return StudyCommand.run(args, out, err);
 				default: throw new UsageException("unknown command '" + args[0] + "'");
 			}
 		} catch (UsageException e) {

@@ -23,9 +23,9 @@ import java.util.Set;
 final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
-			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "slice-axis",
+			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "slice-axis",
 			"slice-step", "central-slices", "skip-empty");
-	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual");
+	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual", "head-probe");
 
 	private TrainCommand() {}
 
@@ -88,9 +88,13 @@ final class TrainCommand {
 		o = o.withSeed(a.integer("seed", (int) o.seed()));
 		o = o.withTrainFraction(a.number("train-fraction", o.trainFraction()));
 		o = o.withHorizontalFlip(a.flag("hflip"));
-		o = o.withDeployBestOfAB(a.flag("deploy-best-of-a-b"));
-		o = o.withMutual(a.flag("mutual"));
-		o = o.withEmaMomentum(a.number("ema", o.emaMomentum()));
+		o = o.withDeployBestOfAB(a.flag("deploy-best-of-a-b", o.deployBestOfAB()));
+		o = o.withMutual(a.flag("mutual", o.mutual()));
+		if (a.has("ema") && a.has("ema-half-life")) throw new UsageException("give either --ema M (fixed) or --ema-half-life F, not both");
+		if (a.has("ema")) o = o.withEmaMomentum(a.number("ema", 0));
+		if (a.has("ema-half-life")) o = o.withEma(org.duodistill.train.EmaSchedule.halfLife(a.number("ema-half-life", 0)));
+		o = o.withAuxiliaryNorm(TrainingOptions.AuxiliaryNorm.parse(a.get("aux-bn", o.auxiliaryNorm().id())));
+		o = o.withProbeHeads(a.flag("head-probe"));
 		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
 				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));
 		return o;

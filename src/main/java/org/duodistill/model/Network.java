@@ -10,5 +10,18 @@ public interface Network {
 	 * @param training batch statistics (and running-statistic updates) instead of running statistics
 	 * @return logits [N, classes]
 	 */
-	NDArray forward(DeviceWeights weights, NDArray input, boolean training);
+	default NDArray forward(DeviceWeights weights, NDArray input, boolean training) {
+		return forward(weights, input, training ? BatchNormMode.TRAIN : BatchNormMode.EVAL);
+	}
+
+	/** As {@link #forward(DeviceWeights, NDArray, boolean)} with an explicit BatchNorm mode. */
+	NDArray forward(DeviceWeights weights, NDArray input, BatchNormMode norm);
+
+	/** The input of the classification head, [N, features]. */
+	NDArray features(DeviceWeights weights, NDArray input, BatchNormMode norm);
+
+	/** Names of the head's weight [classes, features] and bias [classes]. */
+	String headWeight();
+
+	String headBias();
 }

@@ -2,6 +2,7 @@ package org.duodistill.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import org.duodistill.model.DeviceWeights;
 
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ public final class AdamW implements AutoCloseable {
 	private static final float BETA1 = 0.9f;
 	private static final float BETA2 = 0.999f;
 	private static final float EPS = 1e-8f;
+	private static final NDIndex ALL = new NDIndex("...");
 
 	private final DeviceWeights weights;
 	private final double weightDecay;
@@ -50,7 +52,8 @@ public final class AdamW implements AutoCloseable {
 			if (weightDecay > 0 && w.getShape().dimension() > 1) w.muli((float) (1 - lr * weightDecay));
 			NDArray update = m.div((float) bc1).divi(v.div((float) bc2).sqrt().addi(EPS)).muli((float) lr);
 			w.subi(update);
-			g.subi(g);
+			// g - g stays NaN where g is NaN or infinite, and would poison every later step.
+			g.set(ALL, 0f);
 		}
 	}
 

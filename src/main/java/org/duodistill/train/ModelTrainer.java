@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import org.duodistill.data.Sample;
+import org.duodistill.model.BatchNormMode;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
@@ -27,6 +28,8 @@ public final class ModelTrainer implements AutoCloseable {
 	private final String name;
 	private final DeviceWeights a;
 	private final DeviceWeights emaTeacher;
+	/** The model reported (and deployable) as B: the EMA teacher, or in the mutual variant the second student. */
+	private DeviceWeights reportedB;
 	private final List<Learner> learners = new ArrayList<>();
 	private final TrainingData data;
 	private final TrainingOptions options;
@@ -40,6 +43,7 @@ public final class ModelTrainer implements AutoCloseable {
 	private int bestBEpoch = -1;
 	private int epoch;
 	private boolean cancelled;
+	private long emaSteps;
 
 	/**
 	 * @param emaTeacher B, or null; it must not require gradients
@@ -56,6 +60,7 @@ public final class ModelTrainer implements AutoCloseable {
 		this.name = name;
 		this.a = a;
 		this.emaTeacher = emaOfA;
+		this.reportedB = emaOfA;
 		this.data = data;
 		this.options = options;
 		this.rng = new Random(options.seed() * 7919 + name.hashCode());
@@ -68,6 +73,7 @@ public final class ModelTrainer implements AutoCloseable {
 	public static ModelTrainer mutual(String name, DeviceWeights a, DeviceWeights b, DeviceWeights emaA, DeviceWeights emaB,
 			TrainingData data, TrainingOptions options) {
 		ModelTrainer t = new ModelTrainer(name, a, emaA, data, options);
+		t.reportedB = b;
 		t.learners.add(t.learner(a, emaA, emaB));
 		t.learners.add(t.learner(b, emaB, emaA));
 		return t;
@@ -90,6 +96,9 @@ public final class ModelTrainer implements AutoCloseable {
 		// Fine-tuning (no distillation) trains A alone.
 		List<Learner> active = distil ? learners : learners.subList(0, 1);
 		boolean withKd = distil && learners.get(0).distilFrom() != null;
+		boolean recalibrate = options.auxiliaryNorm() == TrainingOptions.AuxiliaryNorm.RECALIBRATE;
+		if (distil && emaTeacher != null) emaSteps = (long) epochs * batchesPerEpoch;
+		double momentum = options.ema().momentum(emaSteps);
 		long step = 0;
 		for (int e = 0; e < epochs && !cancelled; e++) {
 			epoch++;
@@ -118,12 +127,12 @@ public final class ModelTrainer implements AutoCloseable {
 					List<NDArray> teacherLogits = new ArrayList<>();
 					for (Learner l : active) {
 						DeviceWeights t = distil ? l.distilFrom() : null;
-						teacherLogits.add(t == null ? null : t.spec().network().forward(t, x, false));
+						teacherLogits.add(t == null ? null : t.spec().network().forward(t, x, teachingNorm(t, recalibrate)));
 					}
 					for (int li = 0; li < active.size(); li++) {
 						Learner l = active.get(li);
 						double[] losses = step(l, x, y, teacherLogits.get(li), currentLr);
-						if (distil && l.ema() != null) Ema.update(l.ema(), l.weights(), options.emaMomentum());
+						if (distil && l.ema() != null) Ema.update(l.ema(), l.weights(), momentum, !recalibrate);
 						if (li == 0) {
 							lossSum += losses[0] * idx.length;
 							ceSum += losses[1] * idx.length;
@@ -137,7 +146,12 @@ public final class ModelTrainer implements AutoCloseable {
 			// A partly trained epoch is neither recorded nor allowed to replace the best checkpoint.
 			if (cancelled || seen == 0) break;
 			Evaluation evalA = evaluate(a, data.selectionSet());
-			Evaluation evalB = emaTeacher == null ? null : evaluate(emaTeacher, data.selectionSet());
+			// B's weights only change while it follows A; its statistics are then re-estimated for them.
+			if (reportedB != null && reportedB == emaTeacher && recalibrate && distil) {
+				BatchNormCalibration.recalibrate(emaTeacher, data.train(), data.preprocessing(), options.batchSize(),
+						BatchNormCalibration.DEFAULT_IMAGES, options.seed() + epoch);
+			}
+			Evaluation evalB = reportedB == null ? null : evaluate(reportedB, data.selectionSet());
 			if (evalA.metrics().macroF1() >= bestF1) {
 				bestF1 = evalA.metrics().macroF1();
 				bestEpoch = epoch;
@@ -146,7 +160,7 @@ public final class ModelTrainer implements AutoCloseable {
 			if (evalB != null && options.deployBestOfAB() && evalB.metrics().macroF1() >= bestBF1) {
 				bestBF1 = evalB.metrics().macroF1();
 				bestBEpoch = epoch;
-				bestB = emaTeacher.download();
+				bestB = reportedB.download();
 			}
 			EpochRecord r = new EpochRecord(name, stage, epoch, currentLr, lossSum / seen, ceSum / seen,
 					withKd ? kdSum / seen : Double.NaN, evalA.metrics().accuracy(), evalA.metrics().macroF1(),
@@ -155,6 +169,20 @@ public final class ModelTrainer implements AutoCloseable {
 			history.add(r);
 			data.listener().epoch(r);
 		}
+	}
+
+	/**
+	 * An EMA teacher whose running statistics are not kept in step with its weights normalises with
+	 * the batch's statistics; a fixed (KD) teacher uses its own running statistics.
+	 */
+	private BatchNormMode teachingNorm(DeviceWeights teacher, boolean recalibrate) {
+		boolean isEma = teacher == emaTeacher || learners.stream().anyMatch(l -> l.ema() == teacher);
+		return isEma && recalibrate ? BatchNormMode.BATCH_ONLY : BatchNormMode.EVAL;
+	}
+
+	/** What model.json records of the EMA: its rule and the momentum it gave (empty without an EMA teacher). */
+	public com.google.gson.JsonObject emaRecord() {
+		return emaTeacher == null ? new com.google.gson.JsonObject() : options.ema().toJson(emaSteps);
 	}
 
 	/** One optimizer step of one learner; returns {loss, ce, kd} (kd 0 without a teacher). */
@@ -211,6 +239,11 @@ public final class ModelTrainer implements AutoCloseable {
 	 */
 	public java.util.Map.Entry<String, LinkedHashMap<String, HostTensor>> deployable() {
 		return deployB() ? java.util.Map.entry("b", bestB) : java.util.Map.entry("a", bestWeights());
+	}
+
+	/** What B is, for messages and model.json. */
+	public String describeB() {
+		return reportedB != null && reportedB != emaTeacher ? "B (the second student)" : "B (EMA of A)";
 	}
 
 	public int deployedEpoch() {

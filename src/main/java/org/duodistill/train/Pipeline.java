@@ -194,10 +194,10 @@ public final class Pipeline implements AutoCloseable {
 	}
 
 	private record Outcome(LinkedHashMap<String, HostTensor> best, List<EpochRecord> history, int bestEpoch, boolean cancelled,
-			Metrics test, Metrics val, String evaluatedOn, String deployed) {
+			Metrics test, Metrics val, String evaluatedOn, String deployed, JsonObject ema) {
 		Outcome(LinkedHashMap<String, HostTensor> best, List<EpochRecord> history, int bestEpoch, boolean cancelled, Metrics test,
 				Metrics val, String evaluatedOn) {
-			this(best, history, bestEpoch, cancelled, test, val, evaluatedOn, "a");
+			this(best, history, bestEpoch, cancelled, test, val, evaluatedOn, "A", new JsonObject());
 		}
 	}
 
@@ -205,7 +205,13 @@ public final class Pipeline implements AutoCloseable {
 			Teacher fixed, Preprocessing prep, TrainingOptions opt) {
 		TrainingData data = new TrainingData(dataset.split(Split.TRAIN), dataset.split(Split.VAL), dataset.numClasses(), prep,
 				Augmentation.defaults(opt.horizontalFlip()), device, manager, listener);
-		boolean mutual = opt.mutual() && b != null;
+		// Two students from the same selection (ws-ema) would learn in lockstep: mutual needs dual-skd's two halves.
+		boolean mutual = opt.mutual() && b != null && opt.method() == Method.DUAL_SKD;
+		if (opt.probeHeads() && opt.method().usesWeightSelection()) {
+			listener.message(name + ": fitting the selected students' heads to their features (linear probe)");
+			a = withProbedHead(spec, a, prep, opt);
+			if (b != null) b = withProbedHead(spec, b, prep, opt);
+		}
 		try (DeviceWeights wa = DeviceWeights.upload(spec, a, manager, device);
 				DeviceWeights wb = b == null ? null : DeviceWeights.upload(spec, b, manager, device);
 				DeviceWeights wt = fixed == null ? null : DeviceWeights.upload(fixed.spec(), fixed.weights(), manager, device);
@@ -226,10 +232,19 @@ public final class Pipeline implements AutoCloseable {
 				trainer.runStage("ce", opt.epochs(), opt.learningRate(), opt.warmupEpochs(), false);
 			}
 			var deploy = trainer.deployable();
-			if (deploy.getKey().equals("b")) listener.message("deploying B, the EMA of A: it validated better (epoch " + trainer.deployedEpoch() + ")");
+			String deployed = deploy.getKey().equals("b") ? trainer.describeB() : "A";
+			if (deploy.getKey().equals("b")) listener.message("deploying " + deployed + ": it validated better (epoch " + trainer.deployedEpoch() + ")");
 			Outcome o = new Outcome(deploy.getValue(), List.copyOf(trainer.history()), trainer.deployedEpoch(), trainer.cancelled(),
-					null, null, null, deploy.getKey());
+					null, null, null, deployed, trainer.emaRecord());
 			return withEvaluation(o, spec, prep);
+		}
+	}
+
+	private LinkedHashMap<String, HostTensor> withProbedHead(ModelSpec spec, LinkedHashMap<String, HostTensor> w, Preprocessing prep,
+			TrainingOptions opt) {
+		try (DeviceWeights d = DeviceWeights.upload(spec, w, manager, device)) {
+			HeadProbe.fit(d, dataset.split(Split.TRAIN), prep, dataset.numClasses(), opt.batchSize(), opt.seed() + 6);
+			return d.download();
 		}
 	}
 
@@ -245,7 +260,7 @@ public final class Pipeline implements AutoCloseable {
 			Metrics tm = test.isEmpty() ? null : ModelTrainer.evaluate(best, test, prep, options.batchSize(), dataset.numClasses()).metrics();
 			List<Sample> val = dataset.split(Split.VAL);
 			Metrics vm = val.isEmpty() ? null : ModelTrainer.evaluate(best, val, prep, options.batchSize(), dataset.numClasses()).metrics();
-			return new Outcome(o.best, o.history, o.bestEpoch, o.cancelled, tm, vm, test.isEmpty() ? "none" : on, o.deployed);
+			return new Outcome(o.best, o.history, o.bestEpoch, o.cancelled, tm, vm, test.isEmpty() ? "none" : on, o.deployed, o.ema);
 		}
 	}
 
@@ -264,7 +279,8 @@ public final class Pipeline implements AutoCloseable {
 		p.addProperty("device", device.toString());
 		p.addProperty("best_epoch", o.bestEpoch);
 		p.addProperty("cancelled", o.cancelled);
-		p.addProperty("deployed_model", o.deployed.equals("b") ? "B (EMA of A)" : "A");
+		p.addProperty("deployed_model", o.deployed);
+		if (o.ema.size() > 0) p.getAsJsonObject("options").add("ema", o.ema);
 		JsonObject teacher = new JsonObject();
 		teacher.addProperty("source", t.source());
 		teacher.addProperty("fingerprint", t.fingerprint());

@@ -7,25 +7,56 @@ import org.duodistill.select.ElementSelector;
  * Every knob of a training run with METHOD.md's defaults. Immutable; the {@code with...} methods
  * return changed copies.
  *
- * @param deployBestOfAB deploy whichever of A and its EMA B validates better (METHOD.md's option);
- *        false deploys A, the default
- * @param mutual SKD methods: train A and B both, each distilling from the other's EMA (2x cost)
+ * @param deployBestOfAB SKD methods: deploy whichever of A and B validated better (METHOD.md's
+ *        option; on by default since B became a good model); false always deploys A
+ * @param mutual dual-skd: train A and B both, each distilling from the other's EMA (2x the
+ *        student's cost); on by default: the dual-skd variant that validated best (docs/method.md)
+ * @param ema the auxiliary teacher's momentum: a half-life fitted to the SKD stage, or fixed
+ * @param auxiliaryNorm how the auxiliary teacher's BatchNorm statistics are kept
+ * @param probeHeads weight-selected students start with a head fitted to their features
+ *        ({@link HeadProbe}) instead of a random one; off by default: it validated slightly worse
+ *        (docs/method.md)
  */
 public record TrainingOptions(Method method, int epochs, int batchSize, double learningRate, double weightDecay,
-		int warmupEpochs, double emaMomentum, double temperature, double kdWeight, double labelSmoothing,
+		int warmupEpochs, EmaSchedule ema, double temperature, double kdWeight, double labelSmoothing,
 		double finetuneFraction, double finetuneLrFactor, long seed, boolean horizontalFlip, ElementSelector selectorA,
-		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB, boolean mutual) {
+		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB, boolean mutual, AuxiliaryNorm auxiliaryNorm,
+		boolean probeHeads) {
+
+	/** The half-life default, chosen on validation splits (docs/method.md). */
+	public static final double DEFAULT_EMA_HALF_LIFE = 0.1;
+
+	/**
+	 * How B's BatchNorm statistics fit B's weights. RECALIBRATE (default): B teaches with batch
+	 * statistics, its running statistics are not averaged but re-estimated from training images
+	 * before B is validated or kept. EMA: statistics averaged with the weights, B teaches in
+	 * inference mode (the first version, kept to compare).
+	 */
+	public enum AuxiliaryNorm {
+		RECALIBRATE, EMA;
+
+		public String id() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		public static AuxiliaryNorm parse(String s) {
+			for (AuxiliaryNorm n : values()) if (n.id().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return n;
+			throw new IllegalArgumentException("unknown auxiliary BatchNorm mode '" + s + "'; use recalibrate or ema");
+		}
+	}
 
 	public static TrainingOptions defaults() {
-		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, 0.996, 4.0, 1.0, 0.1, 0.2, 0.1, 42, false,
-				ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, false, false);
+		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, EmaSchedule.halfLife(DEFAULT_EMA_HALF_LIFE), 4.0, 1.0, 0.1,
+				0.2, 0.1, 42, false, ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, true, true, AuxiliaryNorm.RECALIBRATE,
+				false);
 	}
 
 	public TrainingOptions {
 		if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
 		if (batchSize < 2) throw new IllegalArgumentException("--batch must be >= 2 (BatchNorm needs two samples), got " + batchSize);
 		if (!(learningRate > 0) || learningRate > 10) throw new IllegalArgumentException("--lr must be in (0, 10], got " + learningRate);
-		if (emaMomentum < 0 || emaMomentum > 1) throw new IllegalArgumentException("EMA momentum must be in [0,1]");
+		java.util.Objects.requireNonNull(ema, "ema");
+		java.util.Objects.requireNonNull(auxiliaryNorm, "auxiliaryNorm");
 		if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0");
 		if (!(trainFraction > 0) || trainFraction > 1) throw new IllegalArgumentException("--train-fraction must be in (0, 1], got " + trainFraction);
 	}
@@ -71,8 +102,25 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		return with(b -> b.trainFraction = f);
 	}
 
+	/** A fixed momentum (the user's {@code --ema M}). */
 	public TrainingOptions withEmaMomentum(double m) {
-		return with(b -> b.emaMomentum = m);
+		return with(b -> b.ema = EmaSchedule.fixed(m));
+	}
+
+	public TrainingOptions withEma(EmaSchedule e) {
+		return with(b -> b.ema = e);
+	}
+
+	public TrainingOptions withAuxiliaryNorm(AuxiliaryNorm n) {
+		return with(b -> b.auxiliaryNorm = n);
+	}
+
+	public TrainingOptions withKdWeight(double w) {
+		return with(b -> b.kdWeight = w);
+	}
+
+	public TrainingOptions withProbeHeads(boolean on) {
+		return with(b -> b.probeHeads = on);
 	}
 
 	public TrainingOptions withDeployBestOfAB(boolean on) {
@@ -93,11 +141,13 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 	private static final class Builder {
 		Method method;
 		int epochs, batchSize, warmupEpochs;
-		double learningRate, weightDecay, emaMomentum, temperature, kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor,
+		double learningRate, weightDecay, temperature, kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor,
 				trainFraction;
 		long seed;
-		boolean horizontalFlip, deployBestOfAB, mutual;
+		boolean horizontalFlip, deployBestOfAB, mutual, probeHeads;
 		ElementSelector selectorA, selectorB;
+		EmaSchedule ema;
+		AuxiliaryNorm auxiliaryNorm;
 
 		Builder(TrainingOptions o) {
 			method = o.method;
@@ -106,7 +156,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 			learningRate = o.learningRate;
 			weightDecay = o.weightDecay;
 			warmupEpochs = o.warmupEpochs;
-			emaMomentum = o.emaMomentum;
+			ema = o.ema;
 			temperature = o.temperature;
 			kdWeight = o.kdWeight;
 			labelSmoothing = o.labelSmoothing;
@@ -119,12 +169,14 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 			trainFraction = o.trainFraction;
 			deployBestOfAB = o.deployBestOfAB;
 			mutual = o.mutual;
+			auxiliaryNorm = o.auxiliaryNorm;
+			probeHeads = o.probeHeads;
 		}
 
 		TrainingOptions build() {
-			return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, emaMomentum, temperature,
+			return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, ema, temperature,
 					kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction,
-					deployBestOfAB, mutual);
+					deployBestOfAB, mutual, auxiliaryNorm, probeHeads);
 		}
 	}
 
@@ -139,7 +191,9 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		o.addProperty("warmup_epochs", warmupEpochs);
 		o.addProperty("schedule", "cosine");
 		o.addProperty("optimizer", "AdamW");
-		o.addProperty("ema_momentum", emaMomentum);
+		o.add("ema", ema.toJson(0));
+		o.addProperty("auxiliary_batchnorm", auxiliaryNorm.id());
+		o.addProperty("probe_heads", probeHeads);
 		o.addProperty("temperature", temperature);
 		o.addProperty("kd_weight", kdWeight);
 		o.addProperty("label_smoothing", labelSmoothing);
@@ -150,7 +204,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		o.addProperty("selector_b", selectorB.describe());
 		o.addProperty("train_fraction", trainFraction);
 		o.addProperty("deploy", deployBestOfAB ? "best-of-a-b" : "a");
-		o.addProperty("mutual", mutual);
+		o.addProperty("mutual", mutual && method == Method.DUAL_SKD);
 		return o;
 	}
 }

@@ -661,4 +661,68 @@ class CommandLineTest {
 		List<String> files = r.out().lines().skip(1).map(l -> Path.of(l.split(",")[0]).getFileName().toString()).toList();
 		assertEquals(List.of("img_c.dcm", "img_d.dcm", "img_b.dcm", "img_a.dcm"), files, "order from pydicom's InstanceNumber (expected.json)");
 	}
+
+	/**
+	 * The paper's setting: the teacher was trained elsewhere, on other images and other classes (here
+	 * real MRI slices, 3 orientations); its head is replaced and students of these 2 classes take its
+	 * weights. KD and the teacher baseline fine-tune it first.
+	 */
+	@Test
+	void aTeacherFolderWithOtherClassesTeachesStudentsOfThese() throws Exception {
+		Path teacher = work.resolve("mri-teacher");
+		Run t = train("--data", Path.of("sample-images").toAbsolutePath(), "--output", teacher, "--method", "teacher", "--teacher-arch",
+				"resnet10-w8", "--epochs", "1");
+		assertEquals(0, t.code(), t.toString());
+		assertEquals(3, modelJson(teacher).getAsJsonArray("classes").size());
+		for (String method : List.of("dual-skd", "kd")) {
+			Path out = work.resolve("student-" + method);
+			Run r = train("--data", labelled, "--output", out, "--teacher", teacher, "--method", method);
+			assertEquals(0, r.code(), r.toString());
+			JsonObject json = modelJson(out);
+			assertEquals(CLASSES, json.getAsJsonArray("classes").asList().stream().map(e -> e.getAsString()).toList());
+			assertEquals(teacher.toString(), json.getAsJsonObject("teacher").get("source").getAsString());
+			assertEquals("resnet10-w8", json.getAsJsonObject("teacher").getAsJsonObject("architecture").get("name").getAsString());
+			if (method.equals("kd")) assertTrue(r.err().contains("fine-tuning the teacher"), r.err());
+			if (method.equals("dual-skd")) {
+				JsonObject ema = json.getAsJsonObject("options").getAsJsonObject("ema");
+				assertEquals("half-life", ema.get("rule").getAsString(), json.toString());
+				long steps = ema.get("skd_steps").getAsLong();
+				assertTrue(steps > 0);
+				assertEquals(org.duodistill.train.EmaSchedule.halfLife(ema.get("half_life_fraction").getAsDouble()).momentum(steps),
+						ema.get("momentum").getAsDouble(), 1e-12);
+				assertEquals("recalibrate", json.getAsJsonObject("options").get("auxiliary_batchnorm").getAsString());
+			}
+		}
+	}
+
+	/** study: one row per method x fraction x seed, a summary and a plot; a rerun keeps the rows and trains nothing. */
+	@Test
+	void studyWritesOneRowPerRunASummaryAndAPlotAndResumes() throws Exception {
+		Path out = work.resolve("study");
+		Object[] args = {"study", "--data", labelled, "--output", out, "--name", "tiny", "--methods", "single-ws,dual-skd+ema=0.9", "--fractions",
+				"0.5,1", "--seeds", "3", "--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4", "--size", "32", "--epochs", "2",
+				"--batch", "8", "--threads", "2", "--quiet"};
+		Run r = cli(args);
+		assertEquals(0, r.code(), r.toString());
+		List<List<String>> rows = readCsv(out.resolve("study.csv"));
+		assertEquals("dataset", rows.get(0).get(0));
+		assertEquals(4, rows.size() - 1, rows.toString());
+		Set<String> methods = rows.subList(1, rows.size()).stream().map(x -> x.get(4)).collect(Collectors.toSet());
+		assertEquals(Set.of("single-ws", "dual-skd+ema=0.9"), methods);
+		for (List<String> row : rows.subList(1, rows.size())) {
+			int trainImages = Integer.parseInt(row.get(5));
+			assertTrue(row.get(3).startsWith("0.5") ? trainImages < 20 : trainImages >= 20, row.toString());
+			double testF1 = Double.parseDouble(row.get(9));
+			assertTrue(testF1 >= 0 && testF1 <= 1, row.toString());
+			assertEquals(row.get(4).startsWith("dual-skd"), !row.get(13).isEmpty(), "B's accuracy only for SKD runs: " + row);
+		}
+		byte[] png = Files.readAllBytes(out.resolve("study.png"));
+		assertEquals((byte) 0x89, png[0]);
+		assertEquals('P', png[1]);
+		assertTrue(Files.readString(out.resolve("study-summary.md")).contains("| dual-skd+ema=0.9 |"));
+		Run again = cli(args);
+		assertEquals(0, again.code(), again.toString());
+		assertEquals(rows, readCsv(out.resolve("study.csv")), "a rerun adds nothing");
+		assertTrue(again.out().contains("| single-ws |"), again.out());
+	}
 }

@@ -48,6 +48,19 @@ class EmaStepTest {
 
 	@Test
 	void oneStepOfDualSkdUpdatesBByEmaOnlyAndGivesItNoGradient() {
+		oneStep(TrainingOptions.AuxiliaryNorm.EMA);
+	}
+
+	/**
+	 * The default: B's learnable tensors follow the EMA, its statistics are not averaged but
+	 * re-estimated for B's new weights before B is validated.
+	 */
+	@Test
+	void withRecalibrationBsStatisticsAreReEstimatedForItsWeights() {
+		oneStep(TrainingOptions.AuxiliaryNorm.RECALIBRATE);
+	}
+
+	private void oneStep(TrainingOptions.AuxiliaryNorm norm) {
 		ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
 		ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
 		LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
@@ -55,7 +68,8 @@ class EmaStepTest {
 		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
 		List<Sample> train = randomSamples(8, 32, 3, 4);
 		double m = 0.9; // far from 1 so that an update that skipped a tensor would show
-		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m);
+		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m).withAuxiliaryNorm(norm);
+		boolean averagedStats = norm == TrainingOptions.AuxiliaryNorm.EMA;
 		Preprocessing prep = new Preprocessing(32, 1, 0.5, 99.5, new float[] {0.5f}, new float[] {0.25f});
 		try (NDManager root = Engines.engine().newBaseManager();
 				DeviceWeights a = DeviceWeights.upload(studentSpec, a0, root, Device.cpu());
@@ -67,9 +81,21 @@ class EmaStepTest {
 			}
 			LinkedHashMap<String, HostTensor> aAfter = a.download();
 			LinkedHashMap<String, HostTensor> bAfter = b.download();
+			LinkedHashMap<String, HostTensor> recalibrated;
+			try (DeviceWeights again = DeviceWeights.upload(studentSpec, bAfter, root, Device.cpu())) {
+				BatchNormCalibration.recalibrate(again, train, prep, 8, BatchNormCalibration.DEFAULT_IMAGES, opt.seed() + 1);
+				recalibrated = again.download();
+			}
 			int changedStats = 0;
 			for (String name : studentSpec.tensorShapes().keySet()) {
 				assertFalse(b.get(name).hasGradient(), "B must not take gradients: " + name);
+				if (studentSpec.isStatistic(name) && !averagedStats) {
+					assertTrue(java.util.Arrays.equals(recalibrated.get(name).data(), bAfter.get(name).data()),
+							name + " is B's re-estimated statistic");
+					assertFalse(java.util.Arrays.equals(b0.get(name).data(), bAfter.get(name).data()), name + " changed");
+					if (!java.util.Arrays.equals(a0.get(name).data(), aAfter.get(name).data())) changedStats++;
+					continue;
+				}
 				float[] before = b0.get(name).data();
 				float[] aa = aAfter.get(name).data();
 				float[] bb = bAfter.get(name).data();
@@ -98,7 +124,8 @@ class EmaStepTest {
 		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
 		try {
 			pool.submit(() -> {
-				oneStepOfDualSkdUpdatesBByEmaOnlyAndGivesItNoGradient();
+				oneStep(TrainingOptions.AuxiliaryNorm.EMA);
+				oneStep(TrainingOptions.AuxiliaryNorm.RECALIBRATE);
 				return null;
 			}).get();
 		} finally {
@@ -115,7 +142,8 @@ class EmaStepTest {
 		LinkedHashMap<String, HostTensor> a0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2);
 		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
 		double m = 0.8;
-		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m).withMutual(true);
+		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m).withMutual(true)
+				.withAuxiliaryNorm(TrainingOptions.AuxiliaryNorm.EMA);
 		Preprocessing prep = new Preprocessing(32, 1, 0.5, 99.5, new float[] {0.5f}, new float[] {0.25f});
 		try (NDManager root = Engines.engine().newBaseManager();
 				DeviceWeights a = DeviceWeights.upload(studentSpec, a0, root, Device.cpu());
