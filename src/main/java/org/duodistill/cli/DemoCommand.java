@@ -70,7 +70,7 @@ final class DemoCommand {
 				"MFLOPs", "time_s", "val_acc_A", "val_acc_B"));
 		rows.forEach(out::println);
 		out.printf(Locale.ROOT, "(test split of %s, %d images; teacher %s trained once and shared; val_acc_A / val_acc_B: validation"
-				+ " accuracy of the student and of its EMA auxiliary teacher B after the last SKD epoch (A: last epoch); total %.0f s)%n", data,
+				+ " accuracy of the student A and of B (dual-skd: the second student; ws-ema: A's EMA) after the last SKD epoch; total %.0f s)%n", data,
 				ds.split(Split.TEST).size(), teacherArch, (System.nanoTime() - t0) / 1e9);
 		return 0;
 	}

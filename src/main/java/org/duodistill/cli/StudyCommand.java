@@ -47,7 +47,7 @@ final class StudyCommand {
 				for (String s : a.get("seeds", DEFAULT_SEEDS).split(",")) seeds.add(Long.parseLong(s.trim()));
 				base = TrainingOptions.defaults().withEpochs(a.integer("epochs", 30)).withBatch(a.integer("batch", 32))
 						.withLearningRate(a.number("lr", 1e-3)).withHorizontalFlip(a.flag("hflip"));
-				for (double f : fractions) base.withTrainFraction(f);
+				for (double f : fractions) if (!(f > 0) || f > 1) throw new UsageException("--fractions must be in (0, 1], got " + f);
 			} catch (NumberFormatException e) {
 				throw new UsageException("--fractions and --seeds take comma-separated numbers: " + e.getMessage());
 			} catch (IllegalArgumentException e) {

@@ -134,8 +134,9 @@ public final class StudyReport {
 				if (n == 0) continue;
 				double diff = sum / n;
 				double spread = Math.max(Stat.of(d, StudyRow::testMacroF1).sd(), Stat.of(o, StudyRow::testMacroF1).sd());
-				b.append(String.format(Locale.ROOT, " %.0f%% %+.3f (%s)", f * 100, diff, Math.abs(diff) > spread ? (diff > 0 ? "win" : "loss")
-						: "within spread " + String.format(Locale.ROOT, "%.3f", spread)));
+				String verdict = n < 2 ? "one seed: no spread to compare with" : Math.abs(diff) > spread ? (diff > 0 ? "win" : "loss")
+						: "within spread " + String.format(Locale.ROOT, "%.3f", spread);
+				b.append(String.format(Locale.ROOT, " %.0f%% %+.3f (%s)", f * 100, diff, verdict));
 				b.append(';');
 			}
 			b.setLength(b.length() - 1);
@@ -146,11 +147,11 @@ public final class StudyReport {
 
 	/** Writes the summary and the plot into {@code dir} (each through a temporary file). */
 	public static void write(List<StudyRow> rows, Path dir) throws IOException {
-		Path md = dir.resolve(SUMMARY_MD);
-		Path tmp = Files.createTempFile(dir, ".summary", ".tmp");
-		Files.writeString(tmp, markdown(rows));
-		Files.move(tmp, md, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		Path png = Files.createTempFile(dir, ".plot", ".tmp");
+		// Plain sibling names, not createTempFile: that would leave the reports readable by their owner only.
+		Path md = dir.resolve("." + SUMMARY_MD + ".tmp");
+		Files.writeString(md, markdown(rows));
+		Files.move(md, dir.resolve(SUMMARY_MD), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		Path png = dir.resolve("." + PLOT_PNG + ".tmp");
 		ImageIO.write(plot(rows), "png", png.toFile());
 		Files.move(png, dir.resolve(PLOT_PNG), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 	}

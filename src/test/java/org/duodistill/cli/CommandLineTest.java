@@ -725,4 +725,19 @@ class CommandLineTest {
 		assertEquals(rows, readCsv(out.resolve("study.csv")), "a rerun adds nothing");
 		assertTrue(again.out().contains("| single-ws |"), again.out());
 	}
+
+	/** The demo's table carries B's validation accuracy beside A's for SKD methods, and "-" where there is no B. */
+	@Test
+	void demoPrintsBsValidationAccuracyBesideAs() {
+		Run r = cli("demo", "--epochs", "2", "--size", "16", "--methods", "single-ws,dual-skd", "--teacher-arch", "resnet10-w8",
+				"--student-arch", "resnet10-w4", "--threads", "2", "--quiet");
+		assertEquals(0, r.code(), r.toString());
+		List<String> lines = r.out().lines().toList();
+		assertTrue(lines.get(0).trim().endsWith("val_acc_A val_acc_B"), lines.get(0));
+		String single = lines.stream().filter(l -> l.startsWith("single-ws")).findFirst().orElseThrow();
+		String dual = lines.stream().filter(l -> l.startsWith("dual-skd")).findFirst().orElseThrow();
+		assertTrue(single.trim().endsWith("-"), single);
+		double b = Double.parseDouble(dual.trim().split("\\s+")[8]);
+		assertTrue(b >= 0 && b <= 1, dual);
+	}
 }

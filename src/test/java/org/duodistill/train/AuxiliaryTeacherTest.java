@@ -42,11 +42,10 @@ class AuxiliaryTeacherTest {
 
 	@Test
 	void bValidatesCloseToAAndItsTargetsDependOnTheImage() {
-		ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
-		ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
-		LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
-		LinkedHashMap<String, HostTensor> a0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2);
-		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
+		EmaStepTest.DualStart start = EmaStepTest.DualStart.of();
+		ModelSpec studentSpec = start.spec();
+		LinkedHashMap<String, HostTensor> a0 = start.a0();
+		LinkedHashMap<String, HostTensor> b0 = start.b0();
 		TrainingOptions opt = TrainingOptions.defaults().withBatch(16);
 		int epochs = 5; // 210 images, batch 16: 65 SKD steps
 		try (NDManager root = Engines.engine().newBaseManager();

@@ -35,6 +35,17 @@ class EmaStepTest {
 		Engines.configure(2);
 	}
 
+	/** A random resnet10-w16 as the large model and its two halves, uniform(0) and uniform(1), for a resnet10-w8 student. */
+	record DualStart(ModelSpec spec, LinkedHashMap<String, HostTensor> a0, LinkedHashMap<String, HostTensor> b0) {
+		static DualStart of() {
+			ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
+			ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
+			LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
+			return new DualStart(studentSpec, WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2),
+					WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3));
+		}
+	}
+
 	static List<Sample> randomSamples(int n, int size, int classes, long seed) {
 		Random r = new Random(seed);
 		List<Sample> out = new ArrayList<>();
@@ -61,11 +72,10 @@ class EmaStepTest {
 	}
 
 	private void oneStep(TrainingOptions.AuxiliaryNorm norm) {
-		ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
-		ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
-		LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
-		LinkedHashMap<String, HostTensor> a0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2);
-		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
+		DualStart start = DualStart.of();
+		ModelSpec studentSpec = start.spec();
+		LinkedHashMap<String, HostTensor> a0 = start.a0();
+		LinkedHashMap<String, HostTensor> b0 = start.b0();
 		List<Sample> train = randomSamples(8, 32, 3, 4);
 		double m = 0.9; // far from 1 so that an update that skipped a tensor would show
 		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m).withAuxiliaryNorm(norm);
@@ -136,11 +146,10 @@ class EmaStepTest {
 	/** mutual: both students learn, each EMA follows its own student, and no EMA model takes a gradient. */
 	@Test
 	void oneMutualStepTrainsBothStudentsAndMovesBothEmas() {
-		ModelSpec teacherSpec = Architectures.parse("resnet10-w16", 1, 3);
-		ModelSpec studentSpec = Architectures.parse("resnet10-w8", 1, 3);
-		LinkedHashMap<String, HostTensor> teacher = WeightInit.random(teacherSpec, 1);
-		LinkedHashMap<String, HostTensor> a0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(0), 2);
-		LinkedHashMap<String, HostTensor> b0 = WeightSelection.select(teacherSpec, teacher, studentSpec, ElementSelector.uniform(1), 3);
+		DualStart start = DualStart.of();
+		ModelSpec studentSpec = start.spec();
+		LinkedHashMap<String, HostTensor> a0 = start.a0();
+		LinkedHashMap<String, HostTensor> b0 = start.b0();
 		double m = 0.8;
 		TrainingOptions opt = TrainingOptions.defaults().withBatch(8).withEmaMomentum(m).withMutual(true)
 				.withAuxiliaryNorm(TrainingOptions.AuxiliaryNorm.EMA);
