@@ -77,17 +77,10 @@ final class DemoCommand {
 
 	/** A's and B's validation accuracy after the last epoch that had a B, else A's after the last epoch. */
 	static String validation(List<org.duodistill.train.EpochRecord> history) {
-		double a = Double.NaN;
-		double b = Double.NaN;
-		for (org.duodistill.train.EpochRecord e : history) {
-			if (!Double.isNaN(e.valAccB())) {
-				a = e.valAccA();
-				b = e.valAccB();
-			} else if (Double.isNaN(b)) {
-				a = e.valAccA();
-			}
-		}
-		return String.format(Locale.ROOT, " %9.4f %9s", a, Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.4f", b));
+		org.duodistill.train.EpochRecord skd = org.duodistill.train.EpochRecord.lastWithB(history);
+		org.duodistill.train.EpochRecord last = skd != null ? skd : history.isEmpty() ? null : history.get(history.size() - 1);
+		double a = last == null ? Double.NaN : last.valAccA();
+		return String.format(Locale.ROOT, " %9.4f %9s", a, skd == null ? "-" : String.format(Locale.ROOT, "%.4f", skd.valAccB()));
 	}
 
 	static String row(String method, Metrics m, long params, long flops, double seconds) {

@@ -131,26 +131,15 @@ public final class Study {
 			TrainResult r = p.trainStudent(v.method(), t, config.studentArch());
 			Metrics test = r.testMetrics();
 			Metrics val = r.valMetrics();
-			double[] lastSkd = lastSkdValidation(r.history());
+			EpochRecord lastSkd = EpochRecord.lastWithB(r.history());
 			return new Run(new StudyRow(config.name(), teacherName, seed, fraction, v.label(), ds.split(Split.TRAIN).size(),
 					val == null ? Double.NaN : val.accuracy(), val == null ? Double.NaN : val.macroF1(), test == null ? Double.NaN : test.accuracy(),
 					test == null ? Double.NaN : test.macroF1(), test == null ? Double.NaN : test.balancedAccuracy(),
-					test == null ? Double.NaN : test.macroAuc(), lastSkd[0], lastSkd[1], r.bestEpoch(),
+					test == null ? Double.NaN : test.macroAuc(), lastSkd == null ? Double.NaN : lastSkd.valAccA(),
+					lastSkd == null ? Double.NaN : lastSkd.valAccB(), r.bestEpoch(),
 					r.model().provenance().get("deployed_model").getAsString(), r.model().spec().parameterCount(),
 					teacher.spec().parameterCount(), r.seconds()), r);
 		}
-	}
-
-	/** A's and B's validation accuracy after the last epoch that had a B (NaN when none had). */
-	static double[] lastSkdValidation(List<EpochRecord> history) {
-		double[] out = {Double.NaN, Double.NaN};
-		for (EpochRecord e : history) {
-			if (!Double.isNaN(e.valAccB())) {
-				out[0] = e.valAccA();
-				out[1] = e.valAccB();
-			}
-		}
-		return out;
 	}
 
 	private void append(StudyRow row) throws IOException {

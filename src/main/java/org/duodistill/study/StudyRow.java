@@ -1,6 +1,7 @@
 package org.duodistill.study;
 
 import org.duodistill.data.Csv;
+import org.duodistill.train.EpochRecord;
 
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +41,9 @@ public record StudyRow(String dataset, String teacher, long seed, double fractio
 				c.get(15), Long.parseLong(c.get(16)), Long.parseLong(c.get(17)), d(c.get(18)));
 	}
 
-	static String f(double v) {
-		return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+
+	private static String f(double v) {
+		return EpochRecord.fmt(v);
 	}
 
 	private static double d(String s) {

@@ -8,6 +8,13 @@ package org.duodistill.train;
 public record EpochRecord(String model, String stage, int epoch, double lr, double loss, double ceLoss, double kdLoss,
 		double valAccA, double valF1A, double valAccB, double valF1B, double seconds, long rssBytes, int liveTensors) {
 
+	/** The last record that validated a B (the end of the SKD stage), or null when none did. */
+	public static EpochRecord lastWithB(java.util.List<EpochRecord> history) {
+		EpochRecord last = null;
+		for (EpochRecord e : history) if (!Double.isNaN(e.valAccB())) last = e;
+		return last;
+	}
+
 	public static String csvHeader() {
 		return "model,stage,epoch,lr,loss,ce_loss,kd_loss,val_accuracy_a,val_macro_f1_a,val_accuracy_b,val_macro_f1_b,seconds,rss_mb,live_tensors";
 	}
@@ -17,7 +24,8 @@ public record EpochRecord(String model, String stage, int epoch, double lr, doub
 				fmt(valF1A), fmt(valAccB), fmt(valF1B), fmt(seconds), Long.toString(rssBytes >> 20), Integer.toString(liveTensors));
 	}
 
-	static String fmt(double v) {
+	/** How every CSV this project writes prints a number: 6 significant digits, empty for NaN. */
+	public static String fmt(double v) {
 		return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
 	}
 }
