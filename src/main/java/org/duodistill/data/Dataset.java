@@ -30,8 +30,7 @@ public final class Dataset {
 		List<ImportRecord> out = new ArrayList<>(report.size());
 		for (ImportRecord r : report) {
 			Split s = splits.get(r.file());
-			out.add(r.used() && s != null && s != r.split() ? new ImportRecord(r.file(), r.label(), s, true, r.reason(), r.format(), r.width(),
-					r.height(), r.depth(), r.bitDepth(), r.samples()) : r);
+			out.add(r.used() && s != null && s != r.split() ? r.inSplit(s) : r);
 		}
 		return out;
 	}

@@ -115,6 +115,20 @@ public final class DicomReader implements ImageReader {
 		for (int i = 0; i < t.length; i += 2) SYNTAXES.put(t[i], t[i + 1]);
 	}
 
+	private final boolean bioFormatsFollows;
+
+	public DicomReader() {
+		this(false);
+	}
+
+	/**
+	 * @param bioFormatsFollows Bio-Formats comes after this reader, so a compressed file is only
+	 *        passed on to it, not a dead end
+	 */
+	public DicomReader(boolean bioFormatsFollows) {
+		this.bioFormatsFollows = bioFormatsFollows;
+	}
+
 	@Override
 	public String name() {
 		return "DICOM";
@@ -167,7 +181,7 @@ public final class DicomReader implements ImageReader {
 		return ds.explicitVr ? ds.littleEndian ? "Explicit VR Little Endian" : "Explicit VR Big Endian" : "Implicit VR Little Endian";
 	}
 
-	private static ImageData decode(Path file, DicomDataset ds) throws ImageReadException {
+	private ImageData decode(Path file, DicomDataset ds) throws ImageReadException {
 		String ts = ds.transferSyntax;
 		DicomDataset.Element pixels = ds.get(DicomDataset.PIXEL_DATA);
 		String modality = ds.string(MODALITY);
@@ -191,6 +205,7 @@ public final class DicomReader implements ImageReader {
 		}
 		if (!rle && (pixels.undefinedLength() || (known && !native_))) {
 			String name = ts == null ? "encapsulated pixel data without a transfer syntax" : known ? syntaxName(ts) : "unknown transfer syntax";
+			if (bioFormatsFollows) throw new ImageReadException(file, "compressed DICOM (" + name + ", " + ts + "), left to Bio-Formats");
 			throw new ImageReadException(file, "compressed DICOM (" + name + ", " + ts + ") cannot be decoded without Bio-Formats; "
 					+ "open it in Fiji (Bio-Formats) or convert it to an uncompressed transfer syntax (e.g. gdcmconv --raw, dcmdjpeg)");
 		}
@@ -236,7 +251,7 @@ public final class DicomReader implements ImageReader {
 		if (!rle && (pixels.length() < needed || ds.pixelDataAvailable < needed)) {
 			String layout = cols + "x" + rows + (spp == 3 ? "x3" : "") + ", " + frames + (frames == 1 ? " frame" : " frames") + " of " + ba + "-bit";
 			if (ds.pixelDataAvailable < pixels.length()) {
-				throw new ImageReadException(file, "truncated DICOM file: Pixel Data (7FE0,0010) declares " + pixels.length()
+				throw ImageReadException.damaged(file, "truncated DICOM file: Pixel Data (7FE0,0010) declares " + pixels.length()
 						+ " bytes but the file ends after " + ds.pixelDataAvailable + " (" + layout + " needs " + needed + ")");
 			}
 			throw new ImageReadException(file, "DICOM Pixel Data too short: " + pixels.length() + " bytes, " + layout + " needs " + needed);

@@ -52,10 +52,16 @@ public final class ImageJReader implements ImageReader {
 		if (dims != null && (long) dims[0] * dims[1] > maxPixels) {
 			return LargeImageReader.read(file, dims[0], dims[1], options.targetSize(), maxPixels);
 		}
-		ImagePlus imp = open(file);
+		ConsoleCapture.Captured<ImagePlus> opened = open(file);
+		ImagePlus imp = opened.value();
 		// ImageJ opens any text file as a "text image"; prose gives one with no rows.
 		if (imp == null || imp.getStackSize() == 0 || imp.getWidth() == 0 || imp.getHeight() == 0) {
-			throw new ImageReadException(file, whyUnreadable(file));
+			String said = oneLine(opened.text());
+			String why = whyUnreadable(file);
+			// ImageJ's own verdict ("ImageJ cannot open compressed DICOM images") beats the guess from the
+			// content; other words it printed (a decoder's error) are added to the guess.
+			if (!said.isEmpty() && !why.equals(UNKNOWN)) why = said.startsWith("ImageJ ") ? said : why + " (" + said + ")";
+			throw new ImageReadException(file, why);
 		}
 		return new ImageData(describe(imp), imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), planes(imp));
 	}
@@ -82,30 +88,46 @@ public final class ImageJReader implements ImageReader {
 	/** The reason a file ImageJ could not open is unusable, judged from its content, not its name. */
 	private static String whyUnreadable(Path file) {
 		int type = new Opener().getFileType(file.toString());
-		if (type == Opener.UNKNOWN) return "not a recognised image format";
+		if (type == Opener.UNKNOWN) return UNKNOWN;
 		if (type == Opener.TEXT || type == Opener.JAVA_OR_TEXT) {
 			String ext = DatasetLoader.extension(file);
 			boolean textName = ext.isEmpty() || ext.equals("txt") || ext.equals("csv") || ext.equals("md") || ext.equals("java");
 			return "a text file, not an image" + (textName ? "" : " (despite its ." + ext + " extension)");
 		}
-		return "corrupt or truncated image";
+		return CORRUPT;
 	}
 
-	private static ImagePlus open(Path file) throws ImageReadException {
-		try {
+	private static final String CORRUPT = "corrupt or truncated image";
+	private static final String UNKNOWN = "not a recognised image format";
+
+	/**
+	 * ImageJ reports decoding problems through IJ.log/IJ.error, which in batch mode print to the
+	 * console; what it prints is captured and becomes part of the reason when the file fails.
+	 */
+	private static ConsoleCapture.Captured<ImagePlus> open(Path file) throws ImageReadException {
+		RuntimeException[] failure = new RuntimeException[1];
+		ConsoleCapture.Captured<ImagePlus> opened = ConsoleCapture.run(() -> {
 			Opener opener = new Opener();
 			opener.setSilentMode(true);
-			// ImageJ reports decoding problems through IJ.log/IJ.error; in batch mode they would only clutter stderr.
 			boolean wasBatch = ij.macro.Interpreter.isBatchMode();
 			ij.macro.Interpreter.batchMode = true;
 			try {
 				return opener.openImage(file.toAbsolutePath().toString());
+			} catch (RuntimeException e) {
+				failure[0] = e;
+				return null;
 			} finally {
 				ij.macro.Interpreter.batchMode = wasBatch;
 			}
-		} catch (RuntimeException | OutOfMemoryError e) {
-			throw new ImageReadException(file, "decoder failed: " + e, e);
-		}
+		});
+		if (failure[0] != null) throw new ImageReadException(file, "decoder failed: " + failure[0], failure[0]);
+		return opened;
+	}
+
+	/** Console text as one short line: exception class names and blank lines dropped, at most 240 characters. */
+	static String oneLine(String text) {
+		String s = text.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*(?:Exception|Error)\\b:?", " ").replaceAll("\\s+", " ").trim();
+		return s.length() > 240 ? s.substring(0, 237) + "..." : s;
 	}
 
 	/**

@@ -8,6 +8,7 @@ public class ImageReadException extends IOException {
 	private static final long serialVersionUID = 1L;
 	private final Path file;
 	private final String reason;
+	private boolean damaged;
 
 	public ImageReadException(Path file, String reason) {
 		super(file + ": " + reason);
@@ -19,6 +20,20 @@ public class ImageReadException extends IOException {
 		super(file + ": " + reason, cause);
 		this.file = file;
 		this.reason = reason;
+	}
+
+	/**
+	 * A reason that is about the file itself (e.g. pixel data cut short), not about this reader:
+	 * no other reader is asked, since one that pads missing bytes with zeros would hide the damage.
+	 */
+	public static ImageReadException damaged(Path file, String reason) {
+		ImageReadException e = new ImageReadException(file, reason);
+		e.damaged = true;
+		return e;
+	}
+
+	public boolean damaged() {
+		return damaged;
 	}
 
 	public Path file() {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The ordered readers a dataset is read with: the first reader that claims a file reads it. */
+/** The ordered readers a dataset is read with: the first reader that claims a file and reads it wins. */
 public final class ImageReaders {
 	private final List<ImageReader> readers;
 
@@ -14,11 +14,10 @@ public final class ImageReaders {
 	}
 
 	/**
-	 * NIfTI and uncompressed DICOM through our own readers (NIfTI honours the slicing axis; DICOM
-	 * applies the modality LUT, inverts MONOCHROME1, converts palette/YBR colour); then Bio-Formats
-	 * when it can be loaded (always in Fiji), for every other file it claims, compressed DICOM
-	 * included; then ImageJ 1's readers, which are always present. When every reader fails on a
-	 * compressed DICOM file, the DICOM reader's reason (transfer syntax name and UID) is reported.
+	 * NIfTI and uncompressed or RLE DICOM through our own readers (NIfTI honours the slicing axis;
+	 * DICOM applies the modality LUT, inverts MONOCHROME1, converts palette/YBR colour); then
+	 * Bio-Formats when it can be loaded (always in Fiji), for every other file it claims, compressed
+	 * DICOM included; then ImageJ 1's readers, which are always present.
 	 */
 	public static ImageReaders standard() {
 		return withBioFormatsFrom(ImageReaders.class.getClassLoader());
@@ -26,10 +25,10 @@ public final class ImageReaders {
 
 	/** As {@link #standard()}, looking for Bio-Formats through the given class loader. */
 	public static ImageReaders withBioFormatsFrom(ClassLoader loader) {
+		BioFormatsReader bf = BioFormatsReader.find(loader);
 		List<ImageReader> list = new ArrayList<>();
 		list.add(new NiftiReader());
-		list.add(new DicomReader());
-		BioFormatsReader bf = BioFormatsReader.find(loader);
+		list.add(new DicomReader(bf != null));
 		if (bf != null) list.add(bf);
 		list.add(new ImageJReader());
 		return new ImageReaders(list);
@@ -45,27 +44,47 @@ public final class ImageReaders {
 	}
 
 	/**
-	 * The first reader that claims the file reads it; if it fails, later readers that claim it
-	 * get their turn, and the first reader's reason is reported when all fail. The slice policy's
-	 * step, central-N and empty-slice rules are applied here, for every reader alike.
+	 * Every reader that claims the file tries it in turn until one reads it; any failure inside a
+	 * reader (a reason, or an unexpected exception in a decoder) passes the file on to the next.
+	 * When all fail, the reason says what each one said; a reader that finds the file itself damaged
+	 * (see {@link ImageReadException#damaged}) ends the search. The slice policy's step, central-N and
+	 * empty-slice rules are applied here to each stack of the file, for every reader alike; the
+	 * result names the reader that read it.
 	 */
 	public ImageData readData(Path file, ReadOptions options) throws ImageReadException {
-		ImageReadException first = null;
+		List<String> said = new ArrayList<>();
+		ImageReadException only = null;
 		for (ImageReader r : readers) {
-			if (!r.claims(file)) continue;
 			try {
+				if (!r.claims(file)) continue;
 				ImageData data = r.read(file, options);
 				if (data.planes().isEmpty()) throw new ImageReadException(file, "no image planes in file");
-				ImageData kept = data.keep(options.slices().select(data.planes()));
+				ImageData kept = data.keep(select(data, options.slices()));
 				if (kept.planes().isEmpty()) {
 					throw new ImageReadException(file, "all " + data.planes().size() + " slices are almost empty (slice policy)");
 				}
-				return kept;
+				return kept.readBy(r.name());
 			} catch (ImageReadException e) {
-				if (first == null) first = e;
+				only = said.isEmpty() ? e : null;
+				said.add(r.name() + ": " + e.reason());
+				if (e.damaged()) break;
+			} catch (RuntimeException | LinkageError | OutOfMemoryError | StackOverflowError e) {
+				only = null;
+				said.add(r.name() + ": decoder failed (" + e + ")");
 			}
 		}
-		if (first != null) throw first;
-		throw new ImageReadException(file, "no reader claims this file");
+		if (said.isEmpty()) throw new ImageReadException(file, "no reader claims this file");
+		if (said.size() == 1 && only != null) throw only;
+		throw new ImageReadException(file, String.join("; ", said));
+	}
+
+	private static List<Integer> select(ImageData data, SlicePolicy policy) {
+		List<Integer> keep = new ArrayList<>();
+		int offset = 0;
+		for (int size : data.stacks()) {
+			for (int i : policy.select(data.planes().subList(offset, offset + size))) keep.add(offset + i);
+			offset += size;
+		}
+		return keep;
 	}
 }

@@ -56,6 +56,7 @@ public class InspectDatasetCommand extends SlicingCommand {
 			dataset.addValue("split", r.split() == null ? "" : r.split().label());
 			dataset.addValue("status", r.status());
 			dataset.addValue("reason", r.reason());
+			dataset.addValue("reader", r.reader());
 			dataset.addValue("format", r.format());
 			dataset.addValue("width", r.width());
 			dataset.addValue("height", r.height());

@@ -412,7 +412,7 @@ class CommandLineTest {
 		assertEquals(3, modelJson(out).getAsJsonObject("dataset").get("skipped_files").getAsInt());
 		// The import report lists every file: used ones with their split, format and size, skipped ones with the reason.
 		List<List<String>> report = readCsv(out.resolve("import-report.csv"));
-		assertEquals(List.of("file", "class", "split", "status", "reason", "format", "width", "height", "depth", "bit_depth", "samples"),
+		assertEquals(List.of("file", "class", "split", "status", "reason", "reader", "format", "width", "height", "depth", "bit_depth", "samples"),
 				report.get(0));
 		assertEquals(15, report.size() - 1);
 		for (List<String> row : report.subList(1, report.size())) {
@@ -422,8 +422,9 @@ class CommandLineTest {
 			} else {
 				assertEquals("used", row.get(3), row.toString());
 				assertTrue(Set.of("train", "val", "test").contains(row.get(2)), row.toString());
-				assertTrue(row.get(5).startsWith("TIFF, 16-bit"), row.toString());
-				assertEquals("1", row.get(10), row.toString());
+				assertEquals("ImageJ", row.get(5), row.toString());
+				assertTrue(row.get(6).startsWith("TIFF, 16-bit"), row.toString());
+				assertEquals("1", row.get(11), row.toString());
 			}
 		}
 		assertTrue(run.err().contains("import: 12 file(s) used, 3 skipped, 12 samples"), run.err());

@@ -240,9 +240,20 @@ class DicomReaderTest {
 	@Test
 	void compressedFileReasonSurvivesTheReaderChain() throws ImageReadException {
 		ImageReaders readers = new ImageReaders(List.of(new DicomReader(), new ImageJReader()));
-		ImageReadException x = assertThrows(ImageReadException.class, () -> quietly(() -> readers.read(DIR.resolve("MR_small_jpeg_ls_lossless.dcm"))));
-		assertEquals("compressed DICOM (JPEG-LS Lossless Image Compression, 1.2.840.10008.1.2.4.80) cannot be decoded without Bio-Formats; "
-				+ "open it in Fiji (Bio-Formats) or convert it to an uncompressed transfer syntax (e.g. gdcmconv --raw, dcmdjpeg)", x.reason());
+		java.io.PrintStream err = System.err;
+		java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+		System.setErr(new java.io.PrintStream(console, true));
+		ImageReadException x;
+		try {
+			x = assertThrows(ImageReadException.class, () -> readers.read(DIR.resolve("MR_small_jpeg_ls_lossless.dcm")));
+		} finally {
+			System.setErr(err);
+		}
+		// what every reader said, ImageJ's own words included, and nothing on the console
+		assertEquals("DICOM: compressed DICOM (JPEG-LS Lossless Image Compression, 1.2.840.10008.1.2.4.80) cannot be decoded without Bio-Formats; "
+				+ "open it in Fiji (Bio-Formats) or convert it to an uncompressed transfer syntax (e.g. gdcmconv --raw, dcmdjpeg); "
+				+ "ImageJ: ImageJ cannot open compressed DICOM images. Transfer Syntax UID = 1.2.840.10008.1.2.4.80", x.reason());
+		assertEquals("", console.toString(), "ImageJ's message is in the reason, not on stderr");
 		assertEquals("DICOM MR, 16-bit signed, RLE Lossless", quietly(() -> readers.readData(DIR.resolve("MR_small_RLE.dcm"), ReadOptions.DEFAULT)).format());
 	}
 

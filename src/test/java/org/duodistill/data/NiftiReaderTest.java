@@ -405,7 +405,8 @@ class NiftiReaderTest {
 		Path magic = Files.write(tmp.resolve("magic.nii"), withBytes(DIR.resolve("anatomical.nii"), 344, "xyz\0"));
 		ImageReaders readers = new ImageReaders(List.of(new NiftiReader(), new ImageJReader()));
 		ImageReadException e = assertThrows(ImageReadException.class, () -> readers.readData(magic, ReadOptions.DEFAULT));
-		assertTrue(e.reason().startsWith("not a NIfTI file: magic is 'xyz"), e.reason());
+		assertTrue(e.reason().startsWith("NIfTI: not a NIfTI file: magic is 'xyz"), e.reason());
+		assertTrue(e.reason().contains("; ImageJ: not a recognised image format"), "what the next reader said too: " + e.reason());
 	}
 
 	@Test
