@@ -15,6 +15,8 @@ public final class Engines {
 	/** Must run before the engine first loads; later calls cannot change the thread count. */
 	public static synchronized void configure(int threads) {
 		if (!configured) {
+			// DJL logs at DEBUG through whatever SLF4J provider is present (Logback, in Fiji or with Bio-Formats' jar)
+			org.duodistill.data.QuietLogging.apply(Engines.class.getClassLoader());
 			System.setProperty("ai.djl.offline", "true");
 			System.setProperty("OPT_OUT_TRACKING", "true");
 			System.setProperty("ai.djl.default_engine", "PyTorch");

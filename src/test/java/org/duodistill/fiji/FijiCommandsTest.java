@@ -181,6 +181,7 @@ class FijiCommandsTest {
 		assertEquals(8, (int) rt.getValue("bit_depth", 0));
 		assertEquals(1, (int) rt.getValue("samples", 0));
 		assertFalse(rt.getStringValue("format", 0).isBlank());
+		assertEquals("ImageJ", rt.getStringValue("reader", 0), "the reader that read the file");
 	}
 
 	@Test
