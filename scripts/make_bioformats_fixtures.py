@@ -44,22 +44,19 @@ PYDICOM = sys.argv[1] if len(sys.argv) > 1 else "/usr/lib/python3/dist-packages/
 COPIED = ["SC_rgb_jpeg_gdcm.dcm", "JPEG2000-embedded-sequence-delimiter.dcm"]
 
 
-def chw(a):
-    """[H, W] or [H, W, C] -> flat channel-major list of floats."""
+def channel_major(a):
+    """[H, W] or [H, W, C] -> float64 [C, H, W]."""
     a = np.asarray(a, dtype=np.float64)
-    if a.ndim == 2:
-        a = a[None]
-    else:
-        a = np.moveaxis(a, -1, 0)
-    return [int(v) if float(v).is_integer() else float(v) for v in a.ravel()]
+    return a[None] if a.ndim == 2 else np.moveaxis(a, -1, 0)
+
+
+def chw(a):
+    """Flat channel-major list, integers where the value is one."""
+    return [int(v) if float(v).is_integer() else float(v) for v in channel_major(a).ravel()]
 
 
 def block8(a):
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim == 2:
-        a = a[None]
-    else:
-        a = np.moveaxis(a, -1, 0)
+    a = channel_major(a)
     c, h, w = a.shape
     b = a[:, : h // 8 * 8, : w // 8 * 8].reshape(c, h // 8, 8, w // 8, 8).mean(axis=(2, 4))
     return [round(float(v), 4) for v in b.ravel()]

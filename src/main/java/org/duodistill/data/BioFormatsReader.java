@@ -366,26 +366,24 @@ public final class BioFormatsReader implements ImageReader {
 			}
 		}
 
+		/** The lookup table as [channel][index] values: 8-bit entries 0..255, 16-bit entries 0..65535; null when none. */
 		private float[][] lookupTable(Object r) throws ReflectiveOperationException {
-			Object l8 = api.invoke(r, api.get8BitLookupTable);
-			if (l8 instanceof byte[][] t && t.length > 0 && t[0] != null) {
-				float[][] out = new float[t.length][];
-				for (int c = 0; c < t.length; c++) {
-					out[c] = new float[t[c].length];
-					for (int i = 0; i < t[c].length; i++) out[c][i] = t[c][i] & 0xff;
-				}
-				return out;
+			if (api.invoke(r, api.get8BitLookupTable) instanceof byte[][] t && t.length > 0 && t[0] != null) {
+				return table(t.length, c -> t[c].length, (c, i) -> t[c][i] & 0xff);
 			}
-			Object l16 = api.invoke(r, api.get16BitLookupTable);
-			if (l16 instanceof short[][] t && t.length > 0 && t[0] != null) {
-				float[][] out = new float[t.length][];
-				for (int c = 0; c < t.length; c++) {
-					out[c] = new float[t[c].length];
-					for (int i = 0; i < t[c].length; i++) out[c][i] = t[c][i] & 0xffff;
-				}
-				return out;
+			if (api.invoke(r, api.get16BitLookupTable) instanceof short[][] t && t.length > 0 && t[0] != null) {
+				return table(t.length, c -> t[c].length, (c, i) -> t[c][i] & 0xffff);
 			}
 			return null;
+		}
+
+		private static float[][] table(int channels, java.util.function.IntUnaryOperator length, java.util.function.IntBinaryOperator entry) {
+			float[][] out = new float[channels][];
+			for (int c = 0; c < channels; c++) {
+				out[c] = new float[length.applyAsInt(c)];
+				for (int i = 0; i < out[c].length; i++) out[c][i] = entry.applyAsInt(c, i);
+			}
+			return out;
 		}
 	}
 
