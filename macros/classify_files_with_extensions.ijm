@@ -3,6 +3,8 @@
 //
 // Headless, from a terminal:
 //   ImageJ-linux64 --headless -macro classify_files_with_extensions.ijm "/models/orientation,/path/images,/path/out.csv"
+// or with plain ImageJ 1 (docs/fiji.md):
+//   java -Djava.awt.headless=true -Dplugins.dir=IJ -jar IJ/ij.jar -ijpath IJ -batch classify_files_with_extensions.ijm "..."
 
 args = split(getArgument(), ",");
 if (args.length < 3) exit("usage: <model folder> <image folder> <output csv>");
@@ -11,7 +13,9 @@ dir = args[1];
 if (!endsWith(dir, File.separator)) dir = dir + File.separator;
 out = args[2];
 
-run("DuoDistill Macro Extensions");
+// Enables Ext.loadModel, Ext.classify, ... everywhere: Fiji, and ImageJ 1 with or without a display.
+// Where ImageJ has menus, run("DuoDistill Macro Extensions"); does the same.
+call("org.duodistill.fiji.DuoDistillMacroExtensions.enable");
 Ext.loadModel(modelDir);
 Ext.getClassNames(names);
 Ext.getClassCount(count);

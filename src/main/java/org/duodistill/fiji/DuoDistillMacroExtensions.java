@@ -60,6 +60,17 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 		Functions.registerExtensions(this);
 	}
 
+	/**
+	 * For headless ImageJ 1 ({@code java -Djava.awt.headless=true -jar ij.jar -batch ...}), where
+	 * {@code run("DuoDistill Macro Extensions")} cannot work because ImageJ 1 builds its menus (AWT)
+	 * to find a command: {@code call("org.duodistill.fiji.DuoDistillMacroExtensions.enable");}
+	 * enables the same functions.
+	 */
+	public static String enable() {
+		Functions.registerExtensions(new DuoDistillMacroExtensions());
+		return "";
+	}
+
 	@Override
 	public ExtensionDescriptor[] getExtensionFunctions() {
 		return functions;
@@ -97,12 +108,34 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 					throw new IllegalArgumentException("unknown function Ext." + name);
 			}
 		} catch (IOException | IllegalArgumentException | IllegalStateException e) {
-			// Aborts the macro with a message naming the problem, as built-in functions do.
-			ij.macro.Interpreter interp = ij.macro.Interpreter.getInstance();
-			if (interp != null) interp.abort("DuoDistill: " + e.getMessage());
-			else IJ.error("DuoDistill", e.getMessage());
+			return fail(e.getMessage());
+		} catch (LinkageError e) {
+			return fail("Ext." + name + ": a library is missing or of the wrong version (" + e + "); install every jar of DuoDistill's "
+					+ "jars/ folder as docs/fiji.md says");
+		} catch (RuntimeException e) {
+			return fail("Ext." + name + " failed: " + e);
+		}
+	}
+
+	/**
+	 * Ends the macro with one line naming the problem: in a dialog as built-in functions do when
+	 * ImageJ has a window; printed on stderr without one (-batch, headless), where a dialog would
+	 * wait for a click that never comes.
+	 */
+	static String fail(String message) {
+		String line = "DuoDistill: " + (message == null ? "unknown error" : message.replace('\n', ' '));
+		ij.macro.Interpreter interp = ij.macro.Interpreter.getInstance();
+		if (IJ.getInstance() != null && interp != null) {
+			interp.abort(line);
 			return null;
 		}
+		System.err.println(line);
+		if (interp != null) {
+			// ends the macro and records the message, without ImageJ's error dialog
+			interp.setIgnoreErrors(true);
+			interp.abort(line);
+		}
+		return null;
 	}
 
 	private static String answer(Prediction p, Object cls, Object conf) {
@@ -112,10 +145,14 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 		return null;
 	}
 
+	/** The loaded model is replaced only once the new one has loaded: a bad folder keeps the old one. */
 	private static synchronized void load(String dir) throws IOException {
-		unload();
 		Engines.configure(0);
-		classifier = Classifier.open(Path.of(dir), Engines.device("auto"));
+		Classifier fresh = Classifier.open(Path.of(dir), Engines.device("auto"));
+		Classifier old = classifier;
+		classifier = fresh;
+		last = null;
+		if (old != null) old.close();
 	}
 
 	private static synchronized void unload() {

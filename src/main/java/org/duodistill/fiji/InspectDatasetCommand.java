@@ -48,7 +48,7 @@ public class InspectDatasetCommand extends SlicingCommand {
 			cancel(e.getMessage());
 			return;
 		}
-		dataset = new ResultsTable();
+		dataset = ResultTables.newTable();
 		for (ImportRecord r : ds.report()) {
 			dataset.addRow();
 			dataset.addValue("file", r.file().toString());

@@ -23,11 +23,21 @@ public final class ResultTables {
 	public static final String TRAINING = "DuoDistill Training";
 	public static final String DATASET = "DuoDistill Dataset";
 
+	/** Decimals shown and saved: the command line's CSV precision, so a table saved from Fiji says the same. */
+	public static final int DECIMALS = 6;
+
 	private ResultTables() {}
+
+	/** An empty table that shows and saves {@link #DECIMALS} decimals (ImageJ's default is 3). */
+	public static ResultsTable newTable() {
+		ResultsTable rt = new ResultsTable();
+		rt.setPrecision(DECIMALS);
+		return rt;
+	}
 
 	/** One row per image or slice: file, slice, predicted, confidence, p_&lt;class&gt;... */
 	public static ResultsTable predictions(List<Prediction> predictions, List<String> classes) {
-		ResultsTable rt = new ResultsTable();
+		ResultsTable rt = newTable();
 		for (Prediction p : predictions) {
 			rt.addRow();
 			rt.addValue("file", p.source());
@@ -42,7 +52,7 @@ public final class ResultTables {
 
 	/** Rows metric, value: the summary metrics, per-class rows and the confusion matrix. */
 	public static ResultsTable metrics(Metrics m, List<String> classes) {
-		ResultsTable rt = new ResultsTable();
+		ResultsTable rt = newTable();
 		for (Map.Entry<String, Double> e : m.asRows(classes).entrySet()) {
 			rt.addRow();
 			rt.addValue("metric", e.getKey());
@@ -54,7 +64,7 @@ public final class ResultTables {
 
 	/** Per-epoch history: stage, lr, losses, validation accuracy and macro-F1 of A and of B. */
 	public static ResultsTable training(List<EpochRecord> history) {
-		ResultsTable rt = new ResultsTable();
+		ResultsTable rt = newTable();
 		for (EpochRecord r : history) {
 			rt.addRow();
 			rt.addValue("model", r.model());
@@ -90,7 +100,11 @@ public final class ResultTables {
 	 */
 	public static void present(ResultsTable rt, String title) {
 		if (java.awt.GraphicsEnvironment.isHeadless()) {
-			ij.plugin.filter.Analyzer.setResultsTable((ResultsTable) rt.clone());
+			ResultsTable results = (ResultsTable) rt.clone();
+			ij.plugin.filter.Analyzer.setResultsTable(results);
+			// setResultsTable imposes Analyzer's 3 decimals, and clone() shares the per-column decimals
+			// with our table: restore ours for both
+			results.setPrecision(DECIMALS);
 		} else {
 			rt.show(title);
 		}

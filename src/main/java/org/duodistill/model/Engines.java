@@ -40,9 +40,21 @@ public final class Engines {
 		ai.djl.pytorch.jni.JniUtils.setGradMode(false);
 	}
 
+	/**
+	 * DJL finds its engine and the native libraries through the thread's context class loader; in
+	 * ImageJ 1 (and any Fiji whose loader differs) that is not the plugin class loader that holds
+	 * DJL's jars, so the engine is looked up with ours as the context loader.
+	 */
 	public static Engine engine() {
 		configure(0);
-		return Engine.getEngine("PyTorch");
+		Thread t = Thread.currentThread();
+		ClassLoader previous = t.getContextClassLoader();
+		t.setContextClassLoader(Engines.class.getClassLoader());
+		try {
+			return Engine.getEngine("PyTorch");
+		} finally {
+			t.setContextClassLoader(previous);
+		}
 	}
 
 	/**

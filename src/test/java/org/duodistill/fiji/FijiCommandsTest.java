@@ -147,6 +147,13 @@ class FijiCommandsTest {
 		List<String> lines = Files.readAllLines(csv);
 		assertEquals("file,slice,predicted,confidence,p_axial,p_coronal,p_sagittal", lines.get(0));
 		assertEquals(25, lines.size());
+		// A table the user saves from Fiji has the command line's six decimals, not ImageJ's default three.
+		Path saved = dir.resolve("out").resolve("saved-by-user.csv");
+		rt.saveAs(saved.toString());
+		String[] row = Files.readAllLines(saved).get(1).split(",");
+		int conf = List.of(Files.readAllLines(saved).get(0).split(",")).indexOf("confidence");
+		assertEquals(String.format(java.util.Locale.ROOT, "%.6f", rt.getValue("confidence", 0)), row[conf]);
+		assertEquals(ResultTables.DECIMALS, row[conf].length() - row[conf].indexOf('.') - 1, row[conf]);
 	}
 
 	@Test

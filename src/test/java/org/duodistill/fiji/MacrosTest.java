@@ -241,4 +241,23 @@ class MacrosTest {
 		// With errors not ignored ImageJ shows this message and aborts the macro; here it is recorded.
 		assertTrue(bad.getErrorMessage() != null && bad.getErrorMessage().contains("Ext.loadModel"), bad.getErrorMessage());
 	}
+
+	@Test
+	void aModelFolderThatFailsToLoadKeepsTheLoadedModel() throws Exception {
+		Path notAModel = Files.createDirectories(dir.resolve("not-a-model"));
+		String code = String.join("\n",
+				"run(\"DuoDistill Macro Extensions\");",
+				"Ext.loadModel(\"" + model + "\");",
+				"Ext.loadModel(\"" + notAModel + "\");");
+		Interpreter interp = new Interpreter();
+		interp.run(code, "");
+		assertTrue(interp.getErrorMessage() != null && interp.getErrorMessage().startsWith("DuoDistill: ")
+				&& interp.getErrorMessage().contains("not-a-model"), "one line naming the folder: " + interp.getErrorMessage());
+		Interpreter next = new Interpreter();
+		next.setIgnoreErrors(true);
+		next.run("run(\"DuoDistill Macro Extensions\");\nExt.getClassCount(n);\ncall(\"java.lang.System.setProperty\", \"dd.kept\", \"\" + n);\n"
+				+ "Ext.unloadModel();", "");
+		assertEquals(null, next.getErrorMessage());
+		assertEquals("3", System.getProperty("dd.kept"), "the model loaded before the failure is still there");
+	}
 }
