@@ -21,7 +21,17 @@ public final class CheckpointImport {
 	 * @throws TensorFileException when the file is unreadable or its tensors do not fit (all listed)
 	 */
 	public static Imported load(Path file, String architecture) throws IOException {
+		return load(file, architecture, 0);
+	}
+
+	/**
+	 * @param inChannels 0 keeps the checkpoint's input channels; 1 turns a 3-channel stem into a
+	 *        grayscale one by summing its input-channel axis, as timm does for {@code in_chans=1}
+	 */
+	public static Imported load(Path file, String architecture, int inChannels) throws IOException {
 		if (!Files.isRegularFile(file)) throw new TensorFileException(file, "teacher checkpoint not found");
+		Map<String, String> metadata = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
+				? SafeTensors.readWithMetadata(file).metadata() : Map.of();
 		Map<String, HostTensor> raw = readTensors(file);
 		LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
 		for (Map.Entry<String, HostTensor> e : raw.entrySet()) {
@@ -29,20 +39,65 @@ public final class CheckpointImport {
 			if (k.endsWith("num_batches_tracked")) continue;
 			tensors.put(k, e.getValue());
 		}
+		tensors = TorchvisionNames.toTimm(tensors);
+		tensors = linearMlp(tensors);
+		if (inChannels == 1) tensors = grayscaleStem(file, tensors);
+		else if (inChannels != 0 && inChannels != 3) throw new IllegalArgumentException("input channels must be 1 or 3, got " + inChannels);
 		ModelSpec spec;
 		try {
-			spec = Architectures.inferFromTensors(tensors, file.getFileName().toString());
+			// DuoDistill's own export says exactly what it holds (a ViT's heads are not in its tensors)
+			String own = metadata.get("duodistill_architecture");
+			spec = own != null && inChannels == 0 ? Architectures.fromJson(com.google.gson.JsonParser.parseString(own).getAsJsonObject())
+					: Architectures.inferFromTensors(tensors, file.getFileName().toString());
 		} catch (IllegalArgumentException e) {
 			throw new TensorFileException(file, e.getMessage().substring(e.getMessage().indexOf(':') + 1).trim());
 		}
 		if (architecture != null && !architecture.isBlank() && !architecture.equals("auto")) {
-			ModelSpec wanted = Architectures.parse(architecture, spec.inChannels(), spec.numClasses());
+			// the checkpoint's own input size (ViT position grid) wins over the name's; Pipeline resamples later
+			ModelSpec wanted = Architectures.parse(architecture, spec.inChannels(), spec.numClasses()).withImageSize(spec.imageSize());
 			TensorCheck.verify(file, wanted, tensors, true);
 			spec = wanted;
 		} else {
 			TensorCheck.verify(file, spec, tensors, true);
 		}
 		return new Imported(spec, tensors);
+	}
+
+	/**
+	 * timm's small ConvNeXts (atto..nano) compute the block MLP with 1x1 convolutions
+	 * ({@code conv_mlp=True}); the same weights as a linear layer, so they are reshaped to [out, in].
+	 */
+	static LinkedHashMap<String, HostTensor> linearMlp(LinkedHashMap<String, HostTensor> tensors) {
+		if (!tensors.containsKey("stem.0.weight")) return tensors;
+		LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+		for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+			HostTensor t = e.getValue();
+			boolean mlp = e.getKey().endsWith("mlp.fc1.weight") || e.getKey().endsWith("mlp.fc2.weight");
+			out.put(e.getKey(), mlp && t.rank() == 4 && t.dim(2) == 1 && t.dim(3) == 1 ? new HostTensor(new long[] {t.dim(0), t.dim(1)}, t.data()) : t);
+		}
+		return out;
+	}
+
+	/** The stem (the first 4-D tensor: conv1, patch_embed.proj, stem.0) summed over its 3 input channels. */
+	static LinkedHashMap<String, HostTensor> grayscaleStem(Path file, LinkedHashMap<String, HostTensor> tensors) throws TensorFileException {
+		LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>(tensors);
+		for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+			HostTensor t = e.getValue();
+			if (t.rank() != 4) continue;
+			if (t.dim(1) == 1) return out;
+			if (t.dim(1) != 3) throw new TensorFileException(file, e.getKey() + " takes " + t.dim(1) + " input channels; only a 3-channel stem can be made grayscale");
+			long o = t.dim(0);
+			long k = t.dim(2) * t.dim(3);
+			HostTensor g = HostTensor.zeros(new long[] {o, 1, t.dim(2), t.dim(3)});
+			for (long i = 0; i < o; i++) {
+				for (int c = 0; c < 3; c++) {
+					for (long j = 0; j < k; j++) g.data()[(int) (i * k + j)] += t.data()[(int) ((i * 3 + c) * k + j)];
+				}
+			}
+			out.put(e.getKey(), g);
+			return out;
+		}
+		return out;
 	}
 
 	public static Map<String, HostTensor> readTensors(Path file) throws IOException {

@@ -166,6 +166,9 @@ public final class ModelFolder {
 		if (prep.channels() != spec.inChannels()) {
 			throw new TensorFileException(json, "preprocessing gives " + prep.channels() + " channels but the network takes " + spec.inChannels());
 		}
+		if (spec.imageSize() > 0 && prep.size() != spec.imageSize()) {
+			throw new TensorFileException(json, "preprocessing resizes to " + prep.size() + " px but the network takes " + spec.imageSize() + " px");
+		}
 		if (!Files.isRegularFile(weightsFile)) throw new TensorFileException(dir, "no " + WEIGHTS);
 		LinkedHashMap<String, HostTensor> weights = new LinkedHashMap<>();
 		for (Map.Entry<String, HostTensor> e : SafeTensors.read(weightsFile).entrySet()) {

@@ -3,10 +3,11 @@ package org.duodistill.model;
 import com.google.gson.JsonObject;
 
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * An architecture with fixed sizes: what tensors it has (timm / torchvision names), how to run it
- * and how to describe it in {@code model.json}. Families (ResNet now; ViT, ConvNeXt later) implement it.
+ * and how to describe it in {@code model.json}. Families: ResNet, ViT, ConvNeXt.
  */
 public interface ModelSpec {
 	String family();
@@ -43,6 +44,38 @@ public interface ModelSpec {
 	 * (different family or block type, deeper or wider), or returns null when it can.
 	 */
 	String incompatibilityWith(ModelSpec teacher);
+
+	/** The input size the architecture is built for (ViT: its position embeddings), or 0 for any size. */
+	default int imageSize() {
+		return 0;
+	}
+
+	/** The same architecture for inputs of {@code size} pixels (ViT: another position-embedding grid). */
+	default ModelSpec withImageSize(int size) {
+		return this;
+	}
+
+	/**
+	 * Weights of {@code from} (same family, other input size) made to fit this spec, e.g. ViT position
+	 * embeddings resampled to this grid; unchanged for architectures that take any input size.
+	 */
+	default java.util.LinkedHashMap<String, HostTensor> adaptWeights(ModelSpec from, Map<String, HostTensor> weights) {
+		return new java.util.LinkedHashMap<>(weights);
+	}
+
+	/**
+	 * How many equal blocks axis 0 of a tensor fuses (ViT's qkv: q, k and v, 3); weight selection
+	 * selects within each block with the same index set.
+	 */
+	default int fusedBlocks(String tensorName) {
+		return 1;
+	}
+
+	/** True when the architecture keeps statistics (BatchNorm) besides learned parameters. */
+	default boolean hasStatistics() {
+		for (String k : tensorShapes().keySet()) if (isStatistic(k)) return true;
+		return false;
+	}
 
 	default long parameterCount() {
 		long n = 0;

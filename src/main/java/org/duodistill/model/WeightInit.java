@@ -4,7 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** Seeded random initialisation as torchvision does it (He normal fan-out for convs, BN 1/0, Linear uniform). */
+/**
+ * Seeded random initialisation as torchvision does it (He normal fan-out for convs, BN and LayerNorm
+ * 1/0, Linear uniform), with timm's choices for what torchvision has not: ViT tokens normal(0, 0.02),
+ * ConvNeXt layer scale 1e-6.
+ */
 public final class WeightInit {
 	private WeightInit() {}
 
@@ -37,6 +41,12 @@ public final class WeightInit {
 		float[] d = t.data();
 		if (name.endsWith("running_var") || (shape.length == 1 && name.endsWith(".weight"))) {
 			java.util.Arrays.fill(d, 1f);
+		} else if (name.endsWith("gamma")) {
+			// ConvNeXt layer scale starts near zero, as timm's ls_init_value
+			java.util.Arrays.fill(d, 1e-6f);
+		} else if (shape.length == 3) {
+			// ViT class token and position embeddings: normal(0, 0.02), as timm
+			for (int i = 0; i < d.length; i++) d[i] = (float) (gaussian(rng) * 0.02);
 		} else if (shape.length == 4) {
 			double fanOut = shape[0] * shape[2] * shape[3];
 			double std = Math.sqrt(2.0 / fanOut);

@@ -13,8 +13,11 @@ import java.util.Map;
  * Weight selection (Xu et al., ICLR 2024): initialises a smaller student from a larger teacher of
  * the same family.
  * <ul>
- * <li>Layer selection is first-N: student block {@code layerS.i} takes teacher block {@code layerS.i},
- * so with timm names component mapping is by identical name.</li>
+ * <li>Layer selection is first-N: student block {@code layerS.i} (ResNet), {@code blocks.i} (ViT) or
+ * {@code stages.s.blocks.i} (ConvNeXt) takes the teacher's block of the same name, so with timm names
+ * component mapping is by identical name.</li>
+ * <li>ViT: the fused qkv rows are selected per q, k and v block with the embedding index set; the
+ * token axis of {@code pos_embed} is kept (resampled first when the patch grids differ).</li>
  * <li>Element selection picks, per axis, the selector's index set for (teacher length, student
  * length); convolution kernel axes are copied whole or centre-cropped.</li>
  * <li>BatchNorm statistics are selected like weights; the head is freshly initialised; nothing is rescaled.</li>
@@ -27,15 +30,17 @@ public final class WeightSelection {
 			ModelSpec studentSpec, ElementSelector selector, long headSeed) {
 		String why = studentSpec.incompatibilityWith(teacherSpec);
 		if (why != null) throw new IllegalArgumentException("weight selection impossible: " + why);
+		// e.g. ViT position embeddings resampled to the student's patch grid first
+		Map<String, HostTensor> aligned = studentSpec.adaptWeights(teacherSpec, teacher);
 		LinkedHashMap<String, HostTensor> student = new LinkedHashMap<>();
 		for (Map.Entry<String, long[]> e : studentSpec.tensorShapes().entrySet()) {
 			String name = e.getKey();
 			if (studentSpec.isHead(name)) continue;
-			HostTensor t = teacher.get(name);
+			HostTensor t = aligned.get(name);
 			if (t == null) {
 				throw new IllegalArgumentException("weight selection: teacher has no tensor '" + name + "' for the student");
 			}
-			student.put(name, selectTensor(name, t, e.getValue(), selector));
+			student.put(name, selectTensor(name, t, e.getValue(), selector, studentSpec.fusedBlocks(name)));
 		}
 		WeightInit.freshHead(studentSpec, student, headSeed);
 		// Keep the spec's canonical order (the head was appended last by freshHead anyway).
@@ -45,6 +50,14 @@ public final class WeightSelection {
 	}
 
 	static HostTensor selectTensor(String name, HostTensor teacher, long[] studentShape, ElementSelector selector) {
+		return selectTensor(name, teacher, studentShape, selector, 1);
+	}
+
+	/**
+	 * @param fused how many equal blocks axis 0 fuses (ViT qkv: 3); each block is selected with the
+	 *        same index set, so q, k and v keep the embedding channels the rest of the network keeps
+	 */
+	static HostTensor selectTensor(String name, HostTensor teacher, long[] studentShape, ElementSelector selector, int fused) {
 		long[] ts = teacher.shape();
 		if (ts.length != studentShape.length) {
 			throw new IllegalArgumentException("weight selection: '" + name + "' has rank " + ts.length + " in the teacher but "
@@ -63,6 +76,16 @@ public final class WeightSelection {
 				axes.add(range(0, sn));
 			} else if (kernelAxis) {
 				axes.add(range((tn - sn) / 2, sn));
+			} else if (a == 0 && fused > 1) {
+				if (tn % fused != 0 || sn % fused != 0) {
+					throw new IllegalArgumentException("weight selection: '" + name + "' axis 0 (" + tn + " -> " + sn + ") is not " + fused + " fused blocks");
+				}
+				int[] within = selector.indices(tn / fused, sn / fused);
+				int[] all = new int[sn];
+				for (int b = 0; b < fused; b++) {
+					for (int i = 0; i < within.length; i++) all[b * within.length + i] = b * (tn / fused) + within[i];
+				}
+				axes.add(all);
 			} else {
 				axes.add(selector.indices(tn, sn));
 			}

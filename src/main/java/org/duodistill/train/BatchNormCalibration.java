@@ -23,7 +23,7 @@ public final class BatchNormCalibration {
 	private BatchNormCalibration() {}
 
 	public static void recalibrate(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batchSize, int maxImages, long seed) {
-		if (samples.size() < 2) return;
+		if (samples.size() < 2 || !w.spec().hasStatistics()) return;
 		Engines.noGradientsOnThisThread();
 		List<int[]> batches = Batches.epoch(samples.size(), Math.max(2, batchSize), new Random(seed));
 		int seen = 0;

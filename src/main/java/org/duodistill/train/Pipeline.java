@@ -61,7 +61,7 @@ public final class Pipeline implements AutoCloseable {
 		int k = dataset.numClasses();
 		if (teacher == null || teacher.equals("auto")) {
 			int channels = dataset.hasColour() ? 3 : 1;
-			ModelSpec spec = Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, channels, k);
+			ModelSpec spec = Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, channels, k).withImageSize(size);
 			Preprocessing prep = datasetPreprocessing(size, channels);
 			listener.message("training teacher " + spec.describe() + " on " + dataset.split(Split.TRAIN).size() + " images (auto)");
 			Teacher untrained = new Teacher(spec, WeightInit.random(spec, options.seed() + 1), "auto", "auto:" + dataset.fingerprint(),
@@ -72,21 +72,23 @@ public final class Pipeline implements AutoCloseable {
 		if (Files.isDirectory(path)) {
 			SavedModel m = ModelFolder.read(path);
 			boolean same = m.classes().equals(dataset.classes());
-			ModelSpec spec = m.spec();
+			ModelSpec spec = m.spec().withImageSize(size);
 			if (teacherArch != null && !teacherArch.equals(spec.name())) {
 				throw new IllegalArgumentException("--teacher-arch " + teacherArch + " but the teacher folder holds " + spec.name());
 			}
-			return new Teacher(spec, m.weights(), path.toString(), fingerprint(path.resolve(ModelFolder.WEIGHTS)), same,
+			return new Teacher(spec, spec.adaptWeights(m.spec(), m.weights()), path.toString(), fingerprint(path.resolve(ModelFolder.WEIGHTS)), same,
 					new Preprocessing(size, spec.inChannels(), Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH,
 							m.preprocessing().mean(), m.preprocessing().std()), List.of(), 0, null);
 		}
-		CheckpointImport.Imported imp = CheckpointImport.load(path, teacherArch);
-		ModelSpec spec = imp.spec();
+		CheckpointImport.Imported imp = CheckpointImport.load(path, teacherArch, 0);
+		// a ViT checkpoint made for another input size gets its position embeddings resampled (as timm does)
+		ModelSpec spec = imp.spec().withImageSize(size);
+		LinkedHashMap<String, HostTensor> weights = spec.adaptWeights(imp.spec(), imp.weights());
 		Preprocessing prep = spec.inChannels() == 3
 				? new Preprocessing(size, 3, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD)
 				: datasetPreprocessing(size, spec.inChannels());
 		listener.message("imported teacher " + spec.describe() + " from " + path);
-		return new Teacher(spec, imp.weights(), path.toString(), fingerprint(path), false, prep, List.of(), 0, null);
+		return new Teacher(spec, weights, path.toString(), fingerprint(path), false, prep, List.of(), 0, null);
 	}
 
 	/** Mean and standard deviation of the training images per model channel. */
@@ -159,7 +161,8 @@ public final class Pipeline implements AutoCloseable {
 				o = withEvaluation(o, spec, tt.preprocessing());
 			}
 		} else {
-			spec = Architectures.parse(studentArch == null ? Architectures.DEFAULT_STUDENT : studentArch, tt.spec().inChannels(), k);
+			spec = Architectures.parse(studentArch == null ? Architectures.DEFAULT_STUDENT : studentArch, tt.spec().inChannels(), k)
+					.withImageSize(tt.preprocessing().size());
 			String why = spec.incompatibilityWith(tt.spec());
 			if (why != null) throw new IllegalArgumentException(why);
 			LinkedHashMap<String, HostTensor> a;
