@@ -24,6 +24,7 @@ public final class Main {
 			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe]",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
+			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
 			"  study    --data DIR|CSV --output DIR [--name NAME] [--methods m[+key=value...],...] [--fractions 0.1,0.25,0.5,1]",
 			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]");
 
@@ -53,6 +54,7 @@ public final class Main {
 				case "classify": return ClassifyCommand.run(args, out, err);
 				case "demo": return DemoCommand.run(args, out, err);
 				case "study": return StudyCommand.run(args, out, err);
+				case "export": return ExportCommand.run(args, out, err);
 				default: throw new UsageException("unknown command '" + args[0] + "'");
 			}
 		} catch (UsageException e) {

@@ -41,10 +41,12 @@ public class TrainClassifierCommand extends SlicingCommand {
 			description = "auto trains the large model here first; or a .safetensors/.npz file with timm names; or a DuoDistill model folder")
 	private String teacher = "auto";
 
-	@Parameter(label = "Teacher architecture", choices = {"resnet18", "resnet34", "resnet50", "resnet26", "resnet10", "resnet18-w32"})
+	@Parameter(label = "Teacher architecture", choices = {"resnet18", "resnet34", "resnet50", "resnet26", "resnet10", "resnet18-w32",
+			"vit_small_patch8_64", "vit_small_patch16_224", "convnext_tiny"})
 	private String teacher_arch = Architectures.DEFAULT_TEACHER;
 
-	@Parameter(label = "Student architecture", choices = {"resnet10-w32", "resnet10-w16", "resnet18-w32", "resnet10", "resnet26-w32"})
+	@Parameter(label = "Student architecture", choices = {"resnet10-w32", "resnet10-w16", "resnet18-w32", "resnet10", "resnet26-w32",
+			"vit_tiny_patch8_64", "vit_tiny_patch16_224", "convnext_femto"})
 	private String student_arch = Architectures.DEFAULT_STUDENT;
 
 	@Parameter(label = "Input size (pixels)", min = "8", max = "1024")

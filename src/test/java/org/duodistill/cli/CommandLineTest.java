@@ -34,6 +34,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -431,6 +432,29 @@ class CommandLineTest {
 	}
 
 	// ------------------------------------------------------------------ errors: exit code, one line, nothing left behind
+
+	@Test
+	void exportWritesTheDeployedNetworkAsTimmNamedSafetensorsAndLeavesExistingFilesAlone() throws Exception {
+		Path file = shared.resolve("exported").resolve("student.safetensors");
+		Run r = cli("export", "--model", model, "--output", file);
+		assertEquals(0, r.code(), r.toString());
+		org.duodistill.model.SavedModel saved = org.duodistill.model.ModelFolder.read(model);
+		org.duodistill.model.CheckpointImport.Imported back = org.duodistill.model.CheckpointImport.load(file, null);
+		assertEquals(saved.spec(), back.spec());
+		for (String k : saved.weights().keySet()) {
+			assertArrayEquals(saved.weights().get(k).data(), back.weights().get(k).data(), k);
+		}
+		var meta = org.duodistill.model.SafeTensors.readWithMetadata(file).metadata();
+		assertEquals(new com.google.gson.Gson().toJson(saved.classes()), meta.get("classes"));
+		assertTrue(org.duodistill.model.SafeTensors.readWithMetadata(file).tensors().containsKey("bn1.num_batches_tracked"),
+				"PyTorch's strict load needs BatchNorm's counters");
+		long before = Files.size(file);
+		Run again = cli("export", "--model", model, "--output", file);
+		assertEquals(1, again.code(), again.toString());
+		assertTrue(again.err().contains("--overwrite"), again.toString());
+		assertEquals(before, Files.size(file));
+		assertEquals(2, cli("export", "--model", model, "--output", shared.resolve("x.pt")).code(), "only .safetensors");
+	}
 
 	@Test
 	void missingDataFolder() throws Exception {

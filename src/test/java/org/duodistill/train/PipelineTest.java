@@ -156,4 +156,38 @@ class PipelineTest {
 			assertTrue(r.model().provenance().getAsJsonObject("options").get("mutual").getAsBoolean());
 		}
 	}
+
+	/**
+	 * ViT and ConvNeXt pairs (tiny forms of vit_small -> vit_tiny and convnext_tiny -> convnext_femto:
+	 * same rules, head width kept, first-N blocks) through every method, end to end: the deployed
+	 * model is saved, read back and classifies as it did before saving.
+	 */
+	@Test
+	void vitAndConvNeXtPairsTrainWithEveryMethod(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+		String[][] pairs = {{"vit-e64-d2-h2-p8-i32", "vit-e32-d1-h1-p8-i32"}, {"convnext-d1.1.2.1-w16", "convnext-d1.1.1.1-w8"}};
+		TrainingOptions opt = OPT.withEpochs(2);
+		for (String[] pair : pairs) {
+			try (Pipeline p = new Pipeline(data, opt, Device.cpu(), TrainingListener.NONE)) {
+				Teacher t = p.prepareTeacher("auto", pair[0], 32);
+				assertEquals(pair[0], t.spec().name());
+				for (Method m : Method.values()) {
+					TrainResult r = p.trainStudent(m, t, pair[1]);
+					String what = pair[0] + " -> " + pair[1] + " " + m.id();
+					assertEquals(m == Method.TEACHER ? pair[0] : pair[1], r.model().spec().name(), what);
+					assertTrue(r.testMetrics().accuracy() >= 0 && !Double.isNaN(r.testMetrics().macroF1()), what);
+					assertFalse(r.history().isEmpty(), what);
+					Path folder = dir.resolve(pair[1] + "-" + m.id());
+					org.duodistill.model.ModelFolder.write(folder, r.model(), null, false);
+					org.duodistill.model.SavedModel back = org.duodistill.model.ModelFolder.read(folder);
+					assertEquals(r.model().spec(), back.spec(), what);
+					try (var before = new org.duodistill.infer.Classifier(r.model(), Device.cpu(), ImageReaders.standard());
+							var after = new org.duodistill.infer.Classifier(back, Device.cpu(), ImageReaders.standard())) {
+						var plane = data.split(Split.TEST).get(0);
+						Path file = plane.file();
+						assertArrayEquals(before.classify(file).get(0).probabilities(), after.classify(file).get(0).probabilities(), 1e-6f, what);
+					}
+				}
+			}
+		}
+	}
 }
