@@ -17,10 +17,6 @@ final class ConvNeXtNetwork implements Network {
 		this.spec = spec;
 	}
 
-	@Override
-	public NDArray forward(DeviceWeights w, NDArray input, BatchNormMode norm) {
-		return Linear.linear(features(w, input, norm), w.get(headWeight()), w.get(headBias())).singletonOrThrow();
-	}
 
 	@Override
 	public String headWeight() {

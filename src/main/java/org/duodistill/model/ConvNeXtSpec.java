@@ -1,6 +1,5 @@
 package org.duodistill.model;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import java.util.Arrays;
@@ -134,29 +133,18 @@ public record ConvNeXtSpec(String name, int[] depths, int[] dims, int inChannels
 		JsonObject o = new JsonObject();
 		o.addProperty("family", FAMILY);
 		o.addProperty("name", name);
-		o.add("depths", array(depths));
-		o.add("dims", array(dims));
+		o.add("depths", JsonInts.array(depths));
+		o.add("dims", JsonInts.array(dims));
 		o.addProperty("in_channels", inChannels);
 		o.addProperty("num_classes", numClasses);
 		return o;
 	}
 
 	public static ConvNeXtSpec fromJson(JsonObject o) {
-		return new ConvNeXtSpec(o.get("name").getAsString(), ints(o.getAsJsonArray("depths")), ints(o.getAsJsonArray("dims")),
+		return new ConvNeXtSpec(o.get("name").getAsString(), JsonInts.ints(o.getAsJsonArray("depths")), JsonInts.ints(o.getAsJsonArray("dims")),
 				o.get("in_channels").getAsInt(), o.get("num_classes").getAsInt());
 	}
 
-	private static JsonArray array(int[] v) {
-		JsonArray a = new JsonArray();
-		for (int x : v) a.add(x);
-		return a;
-	}
-
-	private static int[] ints(JsonArray a) {
-		int[] v = new int[a.size()];
-		for (int i = 0; i < v.length; i++) v[i] = a.get(i).getAsInt();
-		return v;
-	}
 
 	@Override
 	public boolean equals(Object o) {

@@ -14,8 +14,10 @@ public interface Network {
 		return forward(weights, input, training ? BatchNormMode.TRAIN : BatchNormMode.EVAL);
 	}
 
-	/** As {@link #forward(DeviceWeights, NDArray, boolean)} with an explicit BatchNorm mode. */
-	NDArray forward(DeviceWeights weights, NDArray input, BatchNormMode norm);
+	/** As {@link #forward(DeviceWeights, NDArray, boolean)} with an explicit BatchNorm mode: the head on the features. */
+	default NDArray forward(DeviceWeights weights, NDArray input, BatchNormMode norm) {
+		return ai.djl.nn.core.Linear.linear(features(weights, input, norm), weights.get(headWeight()), weights.get(headBias())).singletonOrThrow();
+	}
 
 	/** The input of the classification head, [N, features]. */
 	NDArray features(DeviceWeights weights, NDArray input, BatchNormMode norm);

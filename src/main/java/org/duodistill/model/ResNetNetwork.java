@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 
@@ -18,10 +17,6 @@ final class ResNetNetwork implements Network {
 		this.spec = spec;
 	}
 
-	@Override
-	public NDArray forward(DeviceWeights w, NDArray input, BatchNormMode norm) {
-		return Linear.linear(features(w, input, norm), w.get(headWeight()), w.get(headBias())).singletonOrThrow();
-	}
 
 	@Override
 	public String headWeight() {

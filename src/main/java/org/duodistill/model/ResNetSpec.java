@@ -1,6 +1,5 @@
 package org.duodistill.model;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import java.util.Arrays;
@@ -174,8 +173,8 @@ public record ResNetSpec(String name, boolean bottleneck, int[] depths, int[] wi
 		o.addProperty("family", FAMILY);
 		o.addProperty("name", name);
 		o.addProperty("block", blockName());
-		o.add("depths", array(depths));
-		o.add("widths", array(widths));
+		o.add("depths", JsonInts.array(depths));
+		o.add("widths", JsonInts.array(widths));
 		o.addProperty("stem_width", stemWidth);
 		o.addProperty("in_channels", inChannels);
 		o.addProperty("num_classes", numClasses);
@@ -184,21 +183,10 @@ public record ResNetSpec(String name, boolean bottleneck, int[] depths, int[] wi
 
 	public static ResNetSpec fromJson(JsonObject o) {
 		return new ResNetSpec(o.get("name").getAsString(), o.get("block").getAsString().equals("bottleneck"),
-				ints(o.getAsJsonArray("depths")), ints(o.getAsJsonArray("widths")), o.get("stem_width").getAsInt(),
+				JsonInts.ints(o.getAsJsonArray("depths")), JsonInts.ints(o.getAsJsonArray("widths")), o.get("stem_width").getAsInt(),
 				o.get("in_channels").getAsInt(), o.get("num_classes").getAsInt());
 	}
 
-	private static JsonArray array(int[] v) {
-		JsonArray a = new JsonArray();
-		for (int x : v) a.add(x);
-		return a;
-	}
-
-	private static int[] ints(JsonArray a) {
-		int[] v = new int[a.size()];
-		for (int i = 0; i < v.length; i++) v[i] = a.get(i).getAsInt();
-		return v;
-	}
 
 	@Override
 	public boolean equals(Object o) {

@@ -18,10 +18,6 @@ final class ViTNetwork implements Network {
 		this.spec = spec;
 	}
 
-	@Override
-	public NDArray forward(DeviceWeights w, NDArray input, BatchNormMode norm) {
-		return Linear.linear(features(w, input, norm), w.get(headWeight()), w.get(headBias())).singletonOrThrow();
-	}
 
 	@Override
 	public String headWeight() {

@@ -111,14 +111,19 @@ class ViTAndConvNeXtParityTest {
 
 	@Test
 	void vitWeightSelectionMatchesTheNumpyReferenceBitForBit() throws Exception {
-		CheckpointImport.Imported t = CheckpointImport.load(Fixtures.path("vit", "teacher.safetensors"), VIT_TEACHER);
-		ModelSpec student = Architectures.parse("vit-e32-d2-h1-p4-i16", 1, 5);
+		assertSelectionMatchesNumpy("vit", VIT_TEACHER, "vit-e32-d2-h1-p4-i16");
+	}
+
+	/** Our selection of every tensor but the head equals the numpy reference's, for each committed selector. */
+	static void assertSelectionMatchesNumpy(String family, String teacherArch, String studentArch) throws Exception {
+		CheckpointImport.Imported t = CheckpointImport.load(Fixtures.path(family, "teacher.safetensors"), teacherArch);
+		ModelSpec student = Architectures.parse(studentArch, 1, 5);
 		for (String sel : new String[] {"uniform0", "uniform1", "consecutive0"}) {
 			ElementSelector s = sel.startsWith("uniform") ? ElementSelector.uniform(sel.charAt(7) - '0') : ElementSelector.consecutive(0);
 			Map<String, HostTensor> ours = WeightSelection.select(t.spec(), t.weights(), student, s, 1);
-			Map<String, HostTensor> numpy = Fixtures.read("vit", "student_" + sel + ".safetensors");
-			assertEquals(student.tensorShapes().size() - 2, numpy.size(), "every tensor but the head");
-			assertSameTensors(numpy, ours, sel);
+			Map<String, HostTensor> numpy = Fixtures.read(family, "student_" + sel + ".safetensors");
+			assertEquals(student.tensorShapes().size() - 2, numpy.size(), family + ": every tensor but the head's weight and bias");
+			assertSameTensors(numpy, ours, family + " " + sel);
 		}
 	}
 
@@ -153,15 +158,7 @@ class ViTAndConvNeXtParityTest {
 
 	@Test
 	void convNeXtWeightSelectionMatchesTheNumpyReferenceBitForBit() throws Exception {
-		CheckpointImport.Imported t = CheckpointImport.load(Fixtures.path("convnext", "teacher.safetensors"), null);
-		ModelSpec student = Architectures.parse("convnext-d1.1.2.1-w8", 1, 5);
-		for (String sel : new String[] {"uniform0", "uniform1", "consecutive0"}) {
-			ElementSelector s = sel.startsWith("uniform") ? ElementSelector.uniform(sel.charAt(7) - '0') : ElementSelector.consecutive(0);
-			Map<String, HostTensor> ours = WeightSelection.select(t.spec(), t.weights(), student, s, 1);
-			Map<String, HostTensor> numpy = Fixtures.read("convnext", "student_" + sel + ".safetensors");
-			assertEquals(student.tensorShapes().size() - 2, numpy.size(), "every tensor but head.fc");
-			assertSameTensors(numpy, ours, sel);
-		}
+		assertSelectionMatchesNumpy("convnext", null, "convnext-d1.1.2.1-w8");
 	}
 
 	@Test
