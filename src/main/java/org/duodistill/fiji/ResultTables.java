@@ -79,6 +79,7 @@ public final class ResultTables {
 			rt.addValue("val_accuracy_b", r.valAccB());
 			rt.addValue("val_macro_f1_b", r.valF1B());
 			rt.addValue("seconds", r.seconds());
+			rt.addValue("data_wait_seconds", r.dataWaitSeconds());
 		}
 		rt.showRowNumbers(false);
 		return rt;

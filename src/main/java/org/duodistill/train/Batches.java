@@ -47,6 +47,11 @@ public final class Batches {
 	/** Normalised (and, when {@code aug} is given, augmented) images [N, C, S, S]. */
 	public static NDArray images(NDManager manager, Device device, List<Sample> samples, int[] idx, Preprocessing prep,
 			Augmentation aug, Random rng) {
+		return upload(manager, device, host(samples, idx, prep, aug, rng), idx.length, prep);
+	}
+
+	/** The batch's pixels, augmented and normalised, on the Java heap: the part that can run on another thread. */
+	public static float[] host(List<Sample> samples, int[] idx, Preprocessing prep, Augmentation aug, Random rng) {
 		int s = prep.size();
 		int c = prep.channels();
 		float[] data = new float[idx.length * c * s * s];
@@ -55,7 +60,11 @@ public final class Batches {
 			float[] img = aug == null ? x.scaled() : aug.apply(x.scaled(), x.channels(), s, rng);
 			System.arraycopy(prep.normalise(img, x.channels()), 0, data, i * c * s * s, c * s * s);
 		}
-		return manager.create(data, new Shape(idx.length, c, s, s)).toDevice(device, false);
+		return data;
+	}
+
+	public static NDArray upload(NDManager manager, Device device, float[] data, int n, Preprocessing prep) {
+		return manager.create(data, new Shape(n, prep.channels(), prep.size(), prep.size())).toDevice(device, false);
 	}
 
 	public static int[] labels(List<Sample> samples, int[] idx) {

@@ -2,7 +2,6 @@ package org.duodistill.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import org.duodistill.data.Sample;
 import org.duodistill.model.BatchNormMode;
 import org.duodistill.model.DeviceWeights;
@@ -35,6 +34,12 @@ public final class ModelTrainer implements AutoCloseable {
 	private final TrainingOptions options;
 	private final Random rng;
 	private final List<EpochRecord> history = new ArrayList<>();
+	/** One daemon thread: batch i+1 is prepared while batch i trains, never two ahead. */
+	private final java.util.concurrent.ExecutorService prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+		Thread t = new Thread(r, "duodistill-batches");
+		t.setDaemon(true);
+		return t;
+	});
 	private LinkedHashMap<String, HostTensor> best;
 	private double bestF1 = Double.NEGATIVE_INFINITY;
 	private int bestEpoch = -1;
@@ -109,6 +114,10 @@ public final class ModelTrainer implements AutoCloseable {
 			int seen = 0;
 			List<int[]> batches = Batches.epoch(nTrain, options.batchSize(), rng);
 			double currentLr = schedule.at(step);
+			long waitNanos = 0;
+			// The next batch is augmented on another thread while this one trains; the batches are
+			// prepared one after the other, so the random augmentations are those of a serial run.
+			java.util.concurrent.Future<float[]> next = prefetch(batches.get(0));
 			for (int bi = 0; bi < batches.size(); bi++) {
 				if (data.listener().isCancelled()) {
 					cancelled = true;
@@ -119,9 +128,12 @@ public final class ModelTrainer implements AutoCloseable {
 				data.listener().batch(name, stage, epoch, bi + 1, batches.size());
 				int[] idx = batches.get(bi);
 				currentLr = schedule.at(step);
+				long w0 = System.nanoTime();
+				float[] pixels = take(next);
+				waitNanos += System.nanoTime() - w0;
+				next = bi + 1 < batches.size() ? prefetch(batches.get(bi + 1)) : null;
 				try (NDScope scope = new NDScope()) {
-					NDArray x = Batches.images(data.manager(), data.device(), data.train(), idx, data.preprocessing(),
-							data.augmentation(), rng);
+					NDArray x = Batches.upload(data.manager(), data.device(), pixels, idx.length, data.preprocessing());
 					int[] y = Batches.labels(data.train(), idx);
 					// Teacher outputs first: in the mutual variant each EMA is read before either student steps.
 					List<NDArray> teacherLogits = new ArrayList<>();
@@ -131,7 +143,7 @@ public final class ModelTrainer implements AutoCloseable {
 					}
 					for (int li = 0; li < active.size(); li++) {
 						Learner l = active.get(li);
-						double[] losses = step(l, x, y, teacherLogits.get(li), currentLr);
+						double[] losses = TrainStep.run(l.weights(), l.optimizer(), x, y, teacherLogits.get(li), currentLr, options);
 						if (distil && l.ema() != null) Ema.update(l.ema(), l.weights(), momentum, !recalibrate);
 						if (li == 0) {
 							lossSum += losses[0] * idx.length;
@@ -143,6 +155,7 @@ public final class ModelTrainer implements AutoCloseable {
 				seen += idx.length;
 				step++;
 			}
+			if (next != null) take(next);
 			// A partly trained epoch is neither recorded nor allowed to replace the best checkpoint.
 			if (cancelled || seen == 0) break;
 			Evaluation evalA = evaluate(a, data.selectionSet());
@@ -165,9 +178,27 @@ public final class ModelTrainer implements AutoCloseable {
 			EpochRecord r = new EpochRecord(name, stage, epoch, currentLr, lossSum / seen, ceSum / seen,
 					withKd ? kdSum / seen : Double.NaN, evalA.metrics().accuracy(), evalA.metrics().macroF1(),
 					evalB == null ? Double.NaN : evalB.metrics().accuracy(), evalB == null ? Double.NaN : evalB.metrics().macroF1(),
-					(System.nanoTime() - t0) / 1e9, ResidentMemory.bytes(), data.manager().getManagedArrays().size());
+					(System.nanoTime() - t0) / 1e9, waitNanos / 1e9, ResidentMemory.bytes(), data.manager().getManagedArrays().size());
 			history.add(r);
 			data.listener().epoch(r);
+		}
+	}
+
+	private java.util.concurrent.Future<float[]> prefetch(int[] idx) {
+		return prefetcher.submit(() -> Batches.host(data.train(), idx, data.preprocessing(), data.augmentation(), rng));
+	}
+
+	private static float[] take(java.util.concurrent.Future<float[]> f) {
+		try {
+			return f.get();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while preparing a batch", e);
+		} catch (java.util.concurrent.ExecutionException e) {
+			Throwable c = e.getCause();
+			if (c instanceof RuntimeException r) throw r;
+			if (c instanceof Error err) throw err;
+			throw new IllegalStateException("batch preparation failed: " + c, c);
 		}
 	}
 
@@ -183,26 +214,6 @@ public final class ModelTrainer implements AutoCloseable {
 	/** What model.json records of the EMA: its rule and the momentum it gave (empty without an EMA teacher). */
 	public com.google.gson.JsonObject emaRecord() {
 		return emaTeacher == null ? new com.google.gson.JsonObject() : options.ema().toJson(emaSteps);
-	}
-
-	/** One optimizer step of one learner; returns {loss, ce, kd} (kd 0 without a teacher). */
-	private double[] step(Learner l, NDArray x, int[] y, NDArray teacherLogits, double lr) {
-		double[] out = new double[3];
-		try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-			NDArray logits = l.weights().spec().network().forward(l.weights(), x, true);
-			NDArray ce = Losses.crossEntropy(logits, y, options.labelSmoothing());
-			NDArray loss = ce;
-			if (teacherLogits != null) {
-				NDArray kd = Losses.distillation(logits, teacherLogits, options.temperature());
-				loss = ce.add(kd.mul((float) options.kdWeight()));
-				out[2] = kd.getFloat();
-			}
-			gc.backward(loss);
-			out[0] = loss.getFloat();
-			out[1] = ce.getFloat();
-		}
-		l.optimizer().step(lr);
-		return out;
 	}
 
 	public record Evaluation(Metrics metrics, float[][] probabilities) {}
@@ -265,6 +276,7 @@ public final class ModelTrainer implements AutoCloseable {
 
 	@Override
 	public void close() {
+		prefetcher.shutdownNow();
 		for (Learner l : learners) l.optimizer().close();
 	}
 }

@@ -49,4 +49,65 @@ class AdamWTest {
 			}
 		}
 	}
+
+	/** Three steps on a constant gradient against PyTorch's AdamW formula, decayed and undecayed tensors alike. */
+	@Test
+	void stepsFollowPyTorchsAdamW() {
+		Engines.noGradientsOnThisThread();
+		ModelSpec spec = Architectures.parse("resnet10-w4", 1, 2);
+		double lr = 1e-2;
+		double wd = 0.05;
+		try (NDManager root = Engines.engine().newBaseManager();
+				DeviceWeights w = DeviceWeights.upload(spec, WeightInit.random(spec, 1), root, Device.cpu());
+				AdamW opt = new AdamW(w, wd)) {
+			w.requireGradients(true);
+			float[] weight0 = w.get("fc.weight").toFloatArray();
+			float[] bias0 = w.get("fc.bias").toFloatArray();
+			double[] cw = new double[weight0.length];
+			double[] cb = new double[bias0.length];
+			for (int i = 0; i < cw.length; i++) cw[i] = (i % 5) - 2.2;
+			for (int i = 0; i < cb.length; i++) cb[i] = 0.7 - i;
+			double[] ew = expected(weight0, cw, lr, wd, 3);
+			double[] eb = expected(bias0, cb, lr, 0, 3);
+			for (int s = 0; s < 3; s++) {
+				try (NDManager scope = root.newSubManager()) {
+					NDArray c1 = scope.create(toFloat(cw), w.get("fc.weight").getShape());
+					NDArray c2 = scope.create(toFloat(cb), w.get("fc.bias").getShape());
+					try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+						gc.backward(w.get("fc.weight").mul(c1).sum().add(w.get("fc.bias").mul(c2).sum()));
+					}
+					opt.step(lr);
+				}
+			}
+			float[] gotW = w.get("fc.weight").toFloatArray();
+			float[] gotB = w.get("fc.bias").toFloatArray();
+			for (int i = 0; i < gotW.length; i++) assertEquals(ew[i], gotW[i], 1e-6 * Math.max(1, Math.abs(ew[i])), "fc.weight[" + i + "]");
+			for (int i = 0; i < gotB.length; i++) assertEquals(eb[i], gotB[i], 1e-6 * Math.max(1, Math.abs(eb[i])), "fc.bias[" + i + "] (no decay)");
+		}
+	}
+
+	/** torch.optim.AdamW (betas 0.9, 0.999, eps 1e-8) in double precision. */
+	static double[] expected(float[] start, double[] grad, double lr, double wd, int steps) {
+		double[] p = new double[start.length];
+		double[] m = new double[start.length];
+		double[] v = new double[start.length];
+		for (int i = 0; i < p.length; i++) p[i] = start[i];
+		for (int t = 1; t <= steps; t++) {
+			double bc1 = 1 - Math.pow(0.9, t);
+			double bc2 = 1 - Math.pow(0.999, t);
+			for (int i = 0; i < p.length; i++) {
+				p[i] *= 1 - lr * wd;
+				m[i] = 0.9 * m[i] + 0.1 * grad[i];
+				v[i] = 0.999 * v[i] + 0.001 * grad[i] * grad[i];
+				p[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + 1e-8);
+			}
+		}
+		return p;
+	}
+
+	static float[] toFloat(double[] d) {
+		float[] f = new float[d.length];
+		for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+		return f;
+	}
 }
