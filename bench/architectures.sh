@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 out="${1:-bench-results}"
 mkdir -p "$out"
 mvn -q -B compile
-cp="target/classes:$(mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=/dev/stdout)"
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+cp="target/classes:$(cat target/bench-classpath.txt)"
 dd() { java -Xmx8g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" org.duodistill.cli.Main "$@"; }
 csv="$out/architectures.csv"
 echo "pair,size,role,arch,params,epoch_seconds" > "$csv"

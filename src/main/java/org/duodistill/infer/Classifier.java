@@ -35,7 +35,7 @@ public final class Classifier implements AutoCloseable {
 		this.model = model;
 		this.readers = readers;
 		this.manager = Engines.engine().newBaseManager(device);
-		this.weights = DeviceWeights.upload(model.spec(), model.weights(), manager, device);
+		this.weights = DeviceWeights.uploadForInference(model.spec(), model.weights(), manager, device);
 	}
 
 	public static Classifier open(Path modelDir, Device device) throws IOException {

@@ -46,7 +46,7 @@ public final class EvaluationJob {
 			remapped.add(s.withLabel(label));
 		}
 		try (NDManager m = Engines.engine().newBaseManager(device);
-				DeviceWeights w = DeviceWeights.upload(model.spec(), model.weights(), m, device)) {
+				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
 			Metrics metrics = ModelTrainer.evaluate(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
 			return new Result(metrics, model.classes(), remapped.size(), ds);
 		}

@@ -19,6 +19,8 @@ public final class DeviceWeights implements AutoCloseable {
 	private final ModelSpec spec;
 	private final NDManager manager;
 	private final LinkedHashMap<String, NDArray> tensors = new LinkedHashMap<>();
+	/** Inference-only tensors computed from the model's (e.g. folded convolutions); never trained or saved. */
+	private final LinkedHashMap<String, NDArray> derived = new LinkedHashMap<>();
 
 	private DeviceWeights(ModelSpec spec, NDManager manager) {
 		this.spec = spec;
@@ -50,8 +52,28 @@ public final class DeviceWeights implements AutoCloseable {
 		return manager;
 	}
 
+	/**
+	 * As {@link #upload}, plus what inference alone can use: ResNet convolutions with their
+	 * BatchNorm folded in ({@link BatchNormFolding}), used by the network in eval mode.
+	 */
+	public static DeviceWeights uploadForInference(ModelSpec spec, Map<String, HostTensor> host, NDManager parent, Device device) {
+		DeviceWeights w = upload(spec, host, parent, device);
+		for (Map.Entry<String, HostTensor> e : BatchNormFolding.fold(spec, host).entrySet()) {
+			NDArray a = w.manager.create(e.getValue().data(), new Shape(e.getValue().shape()));
+			a.setName(e.getKey());
+			w.derived.put(e.getKey(), a);
+		}
+		return w;
+	}
+
+	/** True for a model tensor or an inference-only derived one. */
+	public boolean has(String name) {
+		return tensors.containsKey(name) || derived.containsKey(name);
+	}
+
 	public NDArray get(String name) {
 		NDArray a = tensors.get(name);
+		if (a == null) a = derived.get(name);
 		if (a == null) throw new IllegalArgumentException("no tensor " + name + " in " + spec.name());
 		return a;
 	}

@@ -88,4 +88,25 @@ class ResNetParityTest {
 		assertEquals(11_689_512L - 1000 * 513 + 3 * 513 - 2 * 64 * 49, teacher.parameterCount(),
 				"torchvision resnet18 (11,689,512 at 1000 classes, 3 input channels) adjusted to 3 classes and 1 channel");
 	}
+
+	/** Inference folds each BatchNorm into its convolution; the logits stay PyTorch's. */
+	@Test
+	void foldedBatchNormGivesTheSameEvalLogits() throws Exception {
+		for (String[] f : new String[][] {{"teacher_basic.safetensors", "teacher_basic_input.safetensors"},
+				{"teacher_bottleneck.safetensors", "teacher_bottleneck_input.safetensors"}}) {
+			CheckpointImport.Imported imp = CheckpointImport.load(Fixtures.resnet(f[0]), null);
+			Map<String, HostTensor> io = Fixtures.read(f[1]);
+			HostTensor input = io.get("input");
+			try (NDManager m = Engines.engine().newBaseManager();
+					DeviceWeights w = DeviceWeights.uploadForInference(imp.spec(), imp.weights(), m, Device.cpu())) {
+				assertTrue(w.has("layer1.0.conv1.folded_weight") && w.has("conv1.folded_bias"), "folded tensors present");
+				NDArray x = m.create(input.data(), new Shape(input.shape()));
+				Fixtures.assertClose(io.get("logits_eval").data(), imp.spec().network().forward(w, x, false).toFloatArray(), 1e-4, 1e-4,
+						f[0] + " folded eval logits");
+				Fixtures.assertClose(io.get("logits_train") == null ? new float[0] : io.get("logits_train").data(),
+						io.get("logits_train") == null ? new float[0] : imp.spec().network().forward(w, x, true).toFloatArray(), 1e-4, 1e-4,
+						f[0] + " training mode ignores the folded tensors");
+			}
+		}
+	}
 }
