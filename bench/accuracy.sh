@@ -26,7 +26,8 @@ size=32
 
 scripts/make_study_data.sh fashion-mnist fashion-source mri-position
 mvn -q -B compile
-cp="target/classes:$(mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=/dev/stdout)"
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+cp="target/classes:$(cat target/bench-classpath.txt)"
 dd() { java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" org.duodistill.cli.Main "$@"; }
 
 # The pretrained teacher: resnet18 on 8,000 Fashion-MNIST images (800 per class), 12 epochs.

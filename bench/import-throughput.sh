@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-300}"
 mvn -q -B compile
-cp="target/classes:$(mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=/dev/stdout)"
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+cp="target/classes:$(cat target/bench-classpath.txt)"
 dicom="src/test/resources/data/dicom/CT_small.dcm"
 [[ -f "$dicom" ]] || dicom=""
 java -Djava.awt.headless=true -cp "$cp" bench/ImportThroughput.java "$n" $dicom

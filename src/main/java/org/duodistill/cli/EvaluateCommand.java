@@ -24,6 +24,7 @@ final class EvaluateCommand {
 		Main.configureEngine(a);
 		EvaluationJob.Result r = EvaluationJob.run(model, data, Engines.device(a.get("device", "auto")), ImageReaders.standard());
 		for (var s : r.dataset().skipped()) err.println("skipped " + s.file() + ": " + s.reason());
+		if (r.dataWarning() != null) err.println("warning: " + r.dataWarning());
 		String csv = TrainingJob.metricsCsv(r.metrics(), r.classes(), null);
 		if (output == null) {
 			out.print(csv);

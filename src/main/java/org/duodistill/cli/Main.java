@@ -21,7 +21,7 @@ public final class Main {
 			"           [--student-arch A] [--size N] [--epochs N] [--batch N] [--lr X] [--seed N]",
 			"           [--train-fraction F] [--device auto|cpu|gpu] [--threads N] [--hflip] [--overwrite]",
 			"           [--slice-axis x|y|z] [--slice-step K] [--central-slices N] [--skip-empty F] [--deploy-best-of-a-b] [--mutual]",
-			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe]",
+			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe] [--divergence-retries N]",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
 			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
@@ -61,7 +61,8 @@ public final class Main {
 			err.println("duodistill: " + e.getMessage());
 			err.println(USAGE);
 			return 2;
-		} catch (DatasetException | TensorFileException | FileAlreadyExistsException | IllegalArgumentException e) {
+		} catch (DatasetException | TensorFileException | FileAlreadyExistsException | IllegalArgumentException
+				| org.duodistill.train.TrainingDiverged | TrainCommand.OutOfMemory e) {
 			err.println("duodistill: error: " + oneLine(e.getMessage()));
 			return 1;
 		} catch (IOException e) {

@@ -24,7 +24,7 @@ final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
 			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "slice-axis",
-			"slice-step", "central-slices", "skip-empty");
+			"slice-step", "central-slices", "skip-empty", "divergence-retries");
 	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual", "head-probe");
 
 	private TrainCommand() {}
@@ -60,7 +60,16 @@ final class TrainCommand {
 		ConsoleListener listener = new ConsoleListener(err, a.flag("quiet"));
 		TrainingJob.Request request = new TrainingJob.Request(data, output, a.get("teacher", "auto"), teacherArch, studentArch,
 				a.integer("size", DEFAULT_SIZE), options, device, a.flag("overwrite"), ImageReaders.standard(), slices);
-		TrainResult r = TrainingJob.run(request, listener);
+		int retries = (int) a.number("divergence-retries", 1);
+		if (retries < 0) throw new UsageException("--divergence-retries must be >= 0, got " + retries);
+		TrainResult r;
+		try {
+			r = TrainingJob.run(request, listener, retries);
+		} catch (OutOfMemoryError | ai.djl.engine.EngineException e) {
+			OutOfMemory oom = OutOfMemory.of(e, options.batchSize(), request.size());
+			if (oom == null) throw e;
+			throw oom;
+		}
 		out.println(String.format(Locale.ROOT, "%s: %s %s; %s accuracy %.4f, macro-F1 %.4f, balanced accuracy %.4f, macro AUC %.4f (n=%d); best epoch %d; %.1f s%s",
 				output, r.method().id(), r.model().spec().describe(), r.evaluatedOn(),
 				r.testMetrics() == null ? Double.NaN : r.testMetrics().accuracy(), r.testMetrics() == null ? Double.NaN : r.testMetrics().macroF1(),
@@ -98,5 +107,28 @@ final class TrainCommand {
 		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
 				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));
 		return o;
+	}
+
+	/** Memory ran out (Java heap, or libtorch's native allocator): said with the batch and input size in use. */
+	static final class OutOfMemory extends RuntimeException {
+		private static final long serialVersionUID = 1L;
+
+		OutOfMemory(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+		/** The error to report, or null when {@code e} is not about memory. */
+		static OutOfMemory of(Throwable e, int batch, int size) {
+			String msg = e.getMessage() == null ? "" : e.getMessage();
+			boolean heap = e instanceof OutOfMemoryError;
+			boolean natives = !heap && (msg.contains("not enough memory") || msg.contains("can't allocate memory") || msg.contains("DefaultCPUAllocator")
+					|| msg.contains("out of memory"));
+			if (!heap && !natives) return null;
+			String where = heap ? "the Java heap (" + (Runtime.getRuntime().maxMemory() >> 20) + " MB)" : "native memory (libtorch)";
+			return new OutOfMemory(String.format(java.util.Locale.ROOT,
+					"out of memory in %s while training with --batch %d at --size %d px; lower --batch (e.g. %d) or --size, use a smaller"
+							+ " --student-arch/--teacher-arch%s", where, batch, size, Math.max(2, batch / 2),
+					heap ? ", or give Java more memory (JAVA_OPTS=-Xmx8g)" : ""), e);
+		}
 	}
 }

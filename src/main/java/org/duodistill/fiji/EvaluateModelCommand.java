@@ -42,6 +42,7 @@ public class EvaluateModelCommand extends ContextCommand {
 		try {
 			EvaluationJob.Result r = EvaluationJob.run(model.toPath(), data.toPath(), Engines.device(device), ImageReaders.standard());
 			for (var s : r.dataset().skipped()) if (log != null) log.warn("DuoDistill: skipped " + s.file() + ": " + s.reason());
+			if (r.dataWarning() != null && log != null) log.warn("DuoDistill: " + r.dataWarning());
 			metrics = ResultTables.metrics(r.metrics(), r.classes());
 			if (output != null) ResultTables.saveCsv(metrics, output.toPath());
 			ResultTables.present(metrics, ResultTables.METRICS);

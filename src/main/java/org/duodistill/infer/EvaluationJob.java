@@ -11,6 +11,7 @@ import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.SavedModel;
+import org.duodistill.model.SavedModel;
 import org.duodistill.train.Metrics;
 import org.duodistill.train.ModelTrainer;
 
@@ -28,7 +29,11 @@ import java.util.List;
 public final class EvaluationJob {
 	private EvaluationJob() {}
 
-	public record Result(Metrics metrics, List<String> classes, int images, Dataset dataset) {}
+	/**
+	 * @param dataWarning set when the data's fingerprint differs from the training data's recorded in
+	 *        model.json (expected for new data; a warning when the same folder was meant)
+	 */
+	public record Result(Metrics metrics, List<String> classes, int images, Dataset dataset, String dataWarning) {}
 
 	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers) throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
@@ -48,7 +53,20 @@ public final class EvaluationJob {
 		try (NDManager m = Engines.engine().newBaseManager(device);
 				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
 			Metrics metrics = ModelTrainer.evaluate(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
-			return new Result(metrics, model.classes(), remapped.size(), ds);
+			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds, data));
 		}
+	}
+
+	static String dataWarning(SavedModel model, Dataset ds, Path data) {
+		var trained = model.provenance().getAsJsonObject("dataset");
+		if (trained == null || !trained.has("fingerprint")) return null;
+		String was = trained.get("fingerprint").getAsString();
+		if (was.equals(ds.fingerprint())) return null;
+		return data + ": not the data this model was trained on (data fingerprint " + shortened(ds.fingerprint()) + ", training data "
+				+ shortened(was) + "); expected for new data, but if this is the training folder, its files have changed since";
+	}
+
+	private static String shortened(String f) {
+		return f.length() > 12 ? f.substring(0, 12) : f;
 	}
 }

@@ -78,4 +78,24 @@ public final class Engines {
 				throw new IllegalArgumentException("unknown device '" + choice + "'; use auto, cpu or gpu");
 		}
 	}
+
+	/** DuoDistill's, DJL's and libtorch's versions, as model.json records them. */
+	public static com.google.gson.JsonObject versions() {
+		com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+		String own = "unknown";
+		try (java.io.InputStream in = Engines.class.getResourceAsStream("/org/duodistill/version.properties")) {
+			if (in != null) {
+				java.util.Properties p = new java.util.Properties();
+				p.load(in);
+				own = p.getProperty("version", own);
+			}
+		} catch (java.io.IOException e) {
+			// the version is informative; a build without the file says "unknown"
+		}
+		o.addProperty("duodistill", own);
+		o.addProperty("djl", Engine.getDjlVersion());
+		o.addProperty("pytorch", engine().getVersion());
+		o.addProperty("java", System.getProperty("java.version"));
+		return o;
+	}
 }

@@ -45,8 +45,7 @@ public final class ModelFolder {
 		Files.createDirectories(parent);
 		Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
 		try {
-			Files.writeString(tmp.resolve(MODEL_JSON), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-					.create().toJson(toJson(model)), StandardCharsets.UTF_8);
+
 			Map<String, Long> counters = new LinkedHashMap<>();
 			for (String name : model.weights().keySet()) {
 				if (name.endsWith(".running_mean")) {
@@ -57,6 +56,11 @@ public final class ModelFolder {
 			try (OutputStream out = Files.newOutputStream(tmp.resolve(WEIGHTS))) {
 				SafeTensors.write(out, model.weights(), counters, meta);
 			}
+			// model.json records the weights' checksum, so a damaged or swapped weights file is refused on reading
+			JsonObject json = toJson(model);
+			json.addProperty("weights_sha256", sha256(tmp.resolve(WEIGHTS)));
+			Files.writeString(tmp.resolve(MODEL_JSON), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+					.create().toJson(json), StandardCharsets.UTF_8);
 			if (extraFiles != null) {
 				for (Map.Entry<String, String> e : extraFiles.entrySet()) {
 					Files.writeString(tmp.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
@@ -132,6 +136,30 @@ public final class ModelFolder {
 		return o;
 	}
 
+	/**
+	 * Fields the reader needs, checked against what this version writes for the same family: a
+	 * prototype architecture of that family and a default preprocessing.
+	 */
+	static String requiredFieldProblem(JsonObject o) {
+		if (!o.has("architecture") || !o.get("architecture").isJsonObject()) return "missing field 'architecture'";
+		if (!o.has("classes") || !o.get("classes").isJsonArray()) return "missing field 'classes' (the class names in output order)";
+		if (!o.has("preprocessing") || !o.get("preprocessing").isJsonObject()) return "missing field 'preprocessing'";
+		JsonObject arch = o.getAsJsonObject("architecture");
+		if (!arch.has("family")) return "missing field 'architecture.family'";
+		String family = arch.get("family").getAsString();
+		ModelSpec prototype = switch (family) {
+			case ResNetSpec.FAMILY -> Architectures.parse("resnet10", 1, 2);
+			case ViTSpec.FAMILY -> Architectures.parse("vit-e64-d1-h1-p4-i16", 1, 2);
+			case ConvNeXtSpec.FAMILY -> Architectures.parse("convnext_atto", 1, 2);
+			default -> null;
+		};
+		if (prototype == null) return "unknown architecture family '" + family + "'";
+		String p = JsonFields.problem(arch, prototype.toJson(), "architecture");
+		if (p != null) return p;
+		Preprocessing defaults = new Preprocessing(64, 1, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH, new float[] {0f}, new float[] {1f});
+		return JsonFields.problem(o.getAsJsonObject("preprocessing"), defaults.toJson(), "preprocessing");
+	}
+
 	/** Reads and validates a model folder; every problem is an error naming the folder. */
 	public static SavedModel read(Path dir) throws IOException {
 		Path json = dir.resolve(MODEL_JSON);
@@ -150,6 +178,8 @@ public final class ModelFolder {
 			throw new TensorFileException(json, "written in model format " + version + " by a newer DuoDistill; this version reads up to "
 					+ FORMAT_VERSION + ". Update DuoDistill.");
 		}
+		String missing = requiredFieldProblem(o);
+		if (missing != null) throw new TensorFileException(json, missing);
 		ModelSpec spec;
 		List<String> classes = new ArrayList<>();
 		Preprocessing prep;
@@ -175,12 +205,30 @@ public final class ModelFolder {
 			if (!e.getKey().endsWith("num_batches_tracked")) weights.put(e.getKey(), e.getValue());
 		}
 		TensorCheck.verify(weightsFile, spec, weights, false);
+		if (o.has("weights_sha256") && !o.get("weights_sha256").getAsString().equals(sha256(weightsFile))) {
+			throw new TensorFileException(weightsFile, "does not match the checksum recorded in model.json (weights_sha256): the file was"
+					+ " damaged or replaced after training");
+		}
 		LinkedHashMap<String, HostTensor> ordered = new LinkedHashMap<>();
 		for (String k : spec.tensorShapes().keySet()) ordered.put(k, weights.get(k));
 		JsonObject provenance = new JsonObject();
 		for (var e : o.entrySet()) {
-			if (!List.of("format_version", "architecture", "classes", "preprocessing").contains(e.getKey())) provenance.add(e.getKey(), e.getValue());
+			if (!List.of("format_version", "architecture", "classes", "preprocessing", "weights_sha256").contains(e.getKey())) {
+				provenance.add(e.getKey(), e.getValue());
+			}
 		}
 		return new SavedModel(spec, ordered, classes, prep, provenance);
+	}
+
+	static String sha256(Path file) throws IOException {
+		try (java.io.InputStream in = Files.newInputStream(file)) {
+			java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+			byte[] buf = new byte[1 << 16];
+			int n;
+			while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+			return java.util.HexFormat.of().formatHex(md.digest());
+		} catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException("SHA-256 is part of every Java", e);
+		}
 	}
 }

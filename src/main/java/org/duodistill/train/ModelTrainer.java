@@ -144,6 +144,7 @@ public final class ModelTrainer implements AutoCloseable {
 					for (int li = 0; li < active.size(); li++) {
 						Learner l = active.get(li);
 						double[] losses = TrainStep.run(l.weights(), l.optimizer(), x, y, teacherLogits.get(li), currentLr, options);
+						if (!Double.isFinite(losses[0])) throw new TrainingDiverged(name, stage, epoch, bi + 1, step + 1, losses[0], currentLr);
 						if (distil && l.ema() != null) Ema.update(l.ema(), l.weights(), momentum, !recalibrate);
 						if (li == 0) {
 							lossSum += losses[0] * idx.length;

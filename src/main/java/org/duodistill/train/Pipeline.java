@@ -297,6 +297,7 @@ public final class Pipeline implements AutoCloseable {
 		ds.addProperty("test", dataset.split(Split.TEST).size());
 		ds.addProperty("skipped_files", dataset.skipped().size());
 		p.add("dataset", ds);
+		p.add("versions", org.duodistill.model.Engines.versions());
 		JsonObject metrics = new JsonObject();
 		if (o.test != null) metrics.add(o.evaluatedOn, metricsJson(o.test));
 		if (o.val != null && !"val".equals(o.evaluatedOn)) metrics.add("val", metricsJson(o.val));

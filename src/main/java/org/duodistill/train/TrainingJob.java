@@ -56,7 +56,34 @@ public final class TrainingJob {
 	}
 
 	public static TrainResult run(Request r, TrainingListener listener) throws IOException, DatasetException {
+		return run(r, listener, 1);
+	}
+
+	/**
+	 * @param divergenceRetries when the loss becomes NaN or infinite, start again (same seed) with
+	 *        half the learning rate, at most this many times; the error names the step and the rate
+	 */
+	public static TrainResult run(Request r, TrainingListener listener, int divergenceRetries) throws IOException, DatasetException {
 		ModelFolder.checkWritable(r.output().toAbsolutePath(), r.overwrite());
+		try (org.duodistill.model.OutputLock lock = org.duodistill.model.OutputLock.acquire(r.output(), listener::message)) {
+			Request attempt = r;
+			for (int retry = 0;; retry++) {
+				try {
+					return runLocked(attempt, listener);
+				} catch (TrainingDiverged e) {
+					if (retry >= divergenceRetries) throw e;
+					double lr = attempt.options().learningRate() / 2;
+					listener.message(e.getMessage() + "; starting again with --lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
+							+ " (retry " + (retry + 1) + " of " + divergenceRetries + ")");
+					attempt = new Request(attempt.data(), attempt.output(), attempt.teacher(), attempt.teacherArch(), attempt.studentArch(),
+							attempt.size(), attempt.options().withLearningRate(lr), attempt.device(), attempt.overwrite(), attempt.readers(),
+							attempt.slices());
+				}
+			}
+		}
+	}
+
+	private static TrainResult runLocked(Request r, TrainingListener listener) throws IOException, DatasetException {
 		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.slices(), r.options(), listener);
 		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped",
 				ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(), ds.split(org.duodistill.data.Split.VAL).size(),

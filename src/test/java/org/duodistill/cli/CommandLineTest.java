@@ -597,6 +597,145 @@ class CommandLineTest {
 	}
 
 	@Test
+	void aModelJsonWithAMissingOrWrongFieldNamesTheField() throws Exception {
+		String[][] damages = {{"architecture", "depths", "missing field 'architecture.depths'"},
+				{"preprocessing", "mean", "missing field 'preprocessing.mean'"}, {"", "classes", "missing field 'classes'"}};
+		for (String[] d : damages) {
+			Path damaged = work.resolve("json-" + d[1]);
+			copyTree(model, damaged);
+			Path json = damaged.resolve("model.json");
+			JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+			(d[0].isEmpty() ? o : o.getAsJsonObject(d[0])).remove(d[1]);
+			Files.writeString(json, o.toString());
+			Run r = cli("classify", "--model", damaged, "--input", stack);
+			assertFails(r, 1, "model.json", d[2]);
+			assertFalse(r.err().contains("Cannot invoke") || r.err().contains("null"), "no Java message: " + r);
+		}
+		Path wrong = work.resolve("json-wrong-type");
+		copyTree(model, wrong);
+		JsonObject o = JsonParser.parseString(Files.readString(wrong.resolve("model.json"))).getAsJsonObject();
+		o.getAsJsonObject("preprocessing").addProperty("size", "sixty-four");
+		Files.writeString(wrong.resolve("model.json"), o.toString());
+		assertFails(cli("evaluate", "--model", wrong, "--data", labelled), 1, "field 'preprocessing.size' must be a number");
+	}
+
+	@Test
+	void modelJsonRecordsVersionsAndEvaluateWarnsWhenTheDataAreNotTheTrainingData() throws Exception {
+		JsonObject v = modelJson(model).getAsJsonObject("versions");
+		assertTrue(v.get("duodistill").getAsString().matches("\\d+\\.\\d+\\.\\d+.*"), v.toString());
+		assertEquals("0.36.0", v.get("djl").getAsString());
+		assertTrue(v.get("pytorch").getAsString().startsWith("2.7.1"), v.toString());
+		Run same = cli("evaluate", "--model", model, "--data", labelled);
+		assertEquals(0, same.code(), same.toString());
+		assertFalse(same.err().contains("warning"), "the training data: no warning\n" + same);
+		Path changed = work.resolve("labelled-changed");
+		copyTree(labelled, changed);
+		try (var files = Files.walk(changed)) {
+			Path one = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+			Files.delete(one);
+		}
+		Run other = cli("evaluate", "--model", model, "--data", changed);
+		assertEquals(0, other.code(), other.toString());
+		assertTrue(other.err().contains("warning: ") && other.err().contains("not the data this model was trained on"), other.toString());
+	}
+
+	/** Real processes: a training holds its output folder; killed with -9, it leaves no model and a lock that is taken over. */
+	@Test
+	void aSecondTrainingOnTheSameFolderIsRefusedAndAKilledTrainingsLockIsTakenOver() throws Exception {
+		Path out = work.resolve("locked-model");
+		Path lock = org.duodistill.model.OutputLock.lockFile(out);
+		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+				"-Dai.djl.offline=true", "-Djava.awt.headless=true", "-cp", org.duodistill.data.QuietConsoleTest.testClassPath(),
+				"org.duodistill.cli.Main", "train"));
+		for (Object o : TINY) cmd.add(String.valueOf(o));
+		cmd.addAll(List.of("--data", labelled.toString(), "--output", out.toString(), "--epochs", "500"));
+		Process first = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+		try {
+			long t0 = System.nanoTime();
+			while (!Files.exists(lock) && System.nanoTime() - t0 < 60e9 && first.isAlive()) Thread.sleep(50);
+			assertTrue(Files.exists(lock), "the running training holds a lock");
+			Run second = train("--data", labelled, "--output", out);
+			assertFails(second, 1, "being written by another training", "process " + first.pid());
+		} finally {
+			first.destroyForcibly();
+			first.waitFor();
+		}
+		assertTrue(Files.exists(lock), "kill -9 leaves the lock behind");
+		assertFalse(Files.exists(out), "and no model folder, not even a partial one");
+		Run third = train("--data", labelled, "--output", out);
+		assertEquals(0, third.code(), third.toString());
+		assertTrue(third.err().contains("taking over a stale lock"), third.toString());
+		assertFalse(Files.exists(lock), "the lock is released at the end");
+		assertTrue(Files.isRegularFile(out.resolve("model.json")));
+	}
+
+	/**
+	 * A teacher whose BatchNorm variances are negative (a damaged checkpoint) gives NaN logits, so the
+	 * KD loss is NaN from the first step: the run stops naming the step, retries at half the rate
+	 * when asked, and writes nothing.
+	 */
+	@Test
+	void aDivergingTrainingStopsNamingTheStepRetriesAtHalfTheRateAndWritesNothing() throws Exception {
+		Path teacher = work.resolve("nan-teacher");
+		copyTree(model, teacher);
+		Path weights = teacher.resolve("weights.safetensors");
+		Map<String, HostTensor> tensors = new LinkedHashMap<>(SafeTensors.read(weights));
+		for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+			if (e.getKey().endsWith("running_var")) java.util.Arrays.fill(e.getValue().data(), -1f);
+		}
+		tensors.keySet().removeIf(k -> k.endsWith("num_batches_tracked"));
+		Files.delete(weights);
+		SafeTensors.write(weights, tensors);
+		// a consistent folder (its checksum updated), only its numbers are bad
+		JsonObject json = modelJson(teacher);
+		json.addProperty("weights_sha256", java.util.HexFormat.of().formatHex(
+				java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(weights))));
+		Files.writeString(teacher.resolve("model.json"), json.toString());
+		Path out = work.resolve("diverged");
+		Object[] kd = {"--data", labelled, "--output", out, "--method", "kd", "--teacher", teacher, "--teacher-arch", "resnet10-w4",
+				"--student-arch", "resnet10-w4"};
+		Run none = train(append(kd, "--divergence-retries", "0"));
+		assertFails(none, 1, "training diverged", "loss became NaN", "epoch", "step 1", "--lr");
+		assertFalse(Files.exists(out), "nothing written");
+		Run retried = train(append(kd, "--divergence-retries", "2", "--lr", "0.001"));
+		assertEquals(1, retried.code(), retried.toString());
+		assertEquals(2, retried.err().lines().filter(l -> l.contains("starting again with --lr")).count(), retried.toString());
+		assertTrue(retried.err().contains("starting again with --lr 0.000500") && retried.err().contains("starting again with --lr 0.000250"),
+				retried.toString());
+		assertFalse(Files.exists(out));
+		assertFalse(Files.exists(org.duodistill.model.OutputLock.lockFile(out)), "the lock is released after a failure too");
+	}
+
+	@Test
+	void runningOutOfMemoryIsSaidWithTheBatchAndSizeInUse() {
+		TrainCommand.OutOfMemory heap = TrainCommand.OutOfMemory.of(new OutOfMemoryError("Java heap space"), 32, 224);
+		assertTrue(heap.getMessage().contains("--batch 32 at --size 224 px") && heap.getMessage().contains("--batch (e.g. 16)")
+				&& heap.getMessage().contains("-Xmx"), heap.getMessage());
+		TrainCommand.OutOfMemory natives = TrainCommand.OutOfMemory.of(new ai.djl.engine.EngineException(
+				"[enforce fail at alloc_cpu.cpp:118] data. DefaultCPUAllocator: not enough memory: you tried to allocate 1073741824 bytes."), 64, 512);
+		assertTrue(natives.getMessage().contains("native memory") && natives.getMessage().contains("--batch 64 at --size 512 px"), natives.getMessage());
+		assertEquals(null, TrainCommand.OutOfMemory.of(new ai.djl.engine.EngineException("shape mismatch"), 8, 32), "other engine errors pass through");
+	}
+
+	static Object[] append(Object[] a, Object... more) {
+		Object[] all = Arrays.copyOf(a, a.length + more.length);
+		System.arraycopy(more, 0, all, a.length, more.length);
+		return all;
+	}
+
+	@Test
+	void aWeightsFileChangedAfterTrainingIsRefusedByItsChecksum() throws Exception {
+		assertTrue(modelJson(model).get("weights_sha256").getAsString().matches("[0-9a-f]{64}"));
+		Path damaged = work.resolve("flipped");
+		copyTree(model, damaged);
+		Path weights = damaged.resolve("weights.safetensors");
+		byte[] b = Files.readAllBytes(weights);
+		b[b.length - 3] ^= 0x40; // one bit of the last tensor's data: shapes and names stay valid
+		Files.write(weights, b);
+		assertFails(cli("classify", "--model", damaged, "--input", stack), 1, "weights.safetensors", "checksum", "model.json");
+	}
+
+	@Test
 	void aMissingModelFolderIsAClearError() {
 		Path none = work.resolve("no-model");
 		assertFails(cli("classify", "--model", none, "--input", stack), 1, "no-model", "model folder not found");

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * does: Logback (which that jar bundles) becomes the SLF4J provider and, unconfigured, would log
  * DJL and Bio-Formats at DEBUG; ImageJ would print why it cannot open compressed DICOM.
  */
-class QuietConsoleTest {
+public class QuietConsoleTest {
 	@Test
 	void readingFilesAndStartingTheEnginePrintsOnlyWhatWeSay() throws Exception {
 		Path jars = BioFormatsRealLibraryTest.jars();
@@ -54,7 +54,7 @@ class QuietConsoleTest {
 	}
 
 	/** The class path this test runs with (surefire may hide it behind a manifest-only jar). */
-	static String testClassPath() {
+	public static String testClassPath() {
 		String surefire = System.getProperty("surefire.test.class.path");
 		return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
 	}
