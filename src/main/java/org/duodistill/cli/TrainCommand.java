@@ -15,6 +15,7 @@ import org.duodistill.train.TrainingOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -24,12 +25,29 @@ final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
 			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "slice-axis",
-			"slice-step", "central-slices", "skip-empty", "divergence-retries");
+			"slice-step", "central-slices", "skip-empty", "divergence-retries", "checkpoint-every", "resume");
 	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual", "head-probe");
 
 	private TrainCommand() {}
 
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
+		Args a0 = new Args(argv, 1, OPTIONS, FLAGS);
+		String resume = a0.get("resume", null);
+		if (resume != null) {
+			if (argv.length != 3) throw new UsageException("--resume DIR takes no other options: the run's own are used again");
+			Path runFile = TrainingJob.runArgumentsFile(Path.of(resume));
+			if (!Files.isRegularFile(runFile)) {
+				throw new IllegalArgumentException(resume + ": nothing to resume (no checkpoint of a killed run at " + runFile.getParent() + ")");
+			}
+			com.google.gson.JsonArray saved = com.google.gson.JsonParser.parseString(Files.readString(runFile)).getAsJsonArray();
+			String[] again = new String[saved.size()];
+			for (int i = 0; i < again.length; i++) again[i] = saved.get(i).getAsString();
+			return run(again, out, err, true);
+		}
+		return run(argv, out, err, false);
+	}
+
+	private static int run(String[] argv, PrintStream out, PrintStream err, boolean resuming) throws UsageException, IOException, DatasetException {
 		Args a = new Args(argv, 1, OPTIONS, FLAGS);
 		Path data = Path.of(a.required("data"));
 		Path output = Path.of(a.required("output"));
@@ -62,9 +80,12 @@ final class TrainCommand {
 				a.integer("size", DEFAULT_SIZE), options, device, a.flag("overwrite"), ImageReaders.standard(), slices);
 		int retries = (int) a.number("divergence-retries", 1);
 		if (retries < 0) throw new UsageException("--divergence-retries must be >= 0, got " + retries);
+		int every = a.integer("checkpoint-every", 1);
+		if (every < 0) throw new UsageException("--checkpoint-every must be >= 0 (0: no checkpoints), got " + every);
+		if (resuming) err.println("resuming " + output + " from its checkpoints");
 		TrainResult r;
 		try {
-			r = TrainingJob.run(request, listener, retries);
+			r = TrainingJob.run(request, listener, retries, every, resuming, java.util.List.of(argv));
 		} catch (OutOfMemoryError | ai.djl.engine.EngineException e) {
 			OutOfMemory oom = OutOfMemory.of(e, options.batchSize(), request.size());
 			if (oom == null) throw e;

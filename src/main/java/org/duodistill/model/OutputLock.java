@@ -53,6 +53,12 @@ public final class OutputLock implements AutoCloseable {
 		throw new IOException("cannot lock " + output + " (" + lock + " keeps reappearing)");
 	}
 
+	/** True when a live training holds {@code output} (a lock that is not stale). */
+	public static boolean isHeld(Path output) {
+		Path lock = lockFile(output);
+		return Files.exists(lock) && !stale(read(lock));
+	}
+
 	/** Stale: written by a process of this host that is no longer alive (or unreadable, e.g. a half-written lock). */
 	static boolean stale(String owner) {
 		List<String> f = owner == null ? List.of() : List.of(owner.trim().split("\\s+"));

@@ -60,6 +60,22 @@ public final class AdamW implements AutoCloseable {
 		}
 	}
 
+	/** The moments by tensor name, "m." and "v." prefixed: for checkpoints. */
+	Map<String, NDArray> moments() {
+		Map<String, NDArray> out = new LinkedHashMap<>();
+		firstMoment.forEach((k, v) -> out.put("m." + k, v));
+		secondMoment.forEach((k, v) -> out.put("v." + k, v));
+		return out;
+	}
+
+	long steps() {
+		return step;
+	}
+
+	void restoreSteps(long s) {
+		step = s;
+	}
+
 	@Override
 	public void close() {
 		stateManager.close();

@@ -32,7 +32,11 @@ public final class ModelTrainer implements AutoCloseable {
 	private final List<Learner> learners = new ArrayList<>();
 	private final TrainingData data;
 	private final TrainingOptions options;
-	private final Random rng;
+	private final ResumableRandom rng;
+	/** Where this trainer checkpoints (null: no checkpoints), and the snapshot it resumes from (null: none). */
+	private Checkpoints.Slot slot;
+	private Checkpoints.Snapshot resumeFrom;
+	private int stageIndex;
 	private final List<EpochRecord> history = new ArrayList<>();
 	/** One daemon thread: batch i+1 is prepared while batch i trains, never two ahead. */
 	private final java.util.concurrent.ExecutorService prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -68,7 +72,7 @@ public final class ModelTrainer implements AutoCloseable {
 		this.reportedB = emaOfA;
 		this.data = data;
 		this.options = options;
-		this.rng = new Random(options.seed() * 7919 + name.hashCode());
+		this.rng = new ResumableRandom(options.seed() * 7919 + name.hashCode());
 	}
 
 	/**
@@ -93,8 +97,24 @@ public final class ModelTrainer implements AutoCloseable {
 	 * Runs {@code epochs} epochs. {@code distil} adds the KD term from B (or the fixed teacher);
 	 * B follows A by EMA whenever it exists and {@code distil} is on.
 	 */
+	/** Checkpoints after every so many epochs into {@code slot}, and resumes from its snapshot when it has one. */
+	public void checkpointTo(Checkpoints.Slot s) {
+		this.slot = s;
+		this.resumeFrom = s == null ? null : s.load();
+	}
+
 	public void runStage(String stage, int epochs, double lr, int warmupEpochs, boolean distil) {
 		Engines.noGradientsOnThisThread();
+		int thisStage = stageIndex++;
+		int firstEpoch = 0;
+		if (resumeFrom != null) {
+			int savedStage = resumeFrom.state().get("stage_index").getAsInt();
+			// a stage finished before the checkpoint: its effect is in the snapshot, restored with the stage it was taken in
+			if (thisStage < savedStage) return;
+			firstEpoch = restore(resumeFrom);
+			data.listener().message(name + ": resuming " + stage + " after epoch " + epoch + " from " + "the checkpoint");
+			resumeFrom = null;
+		}
 		int nTrain = data.train().size();
 		int batchesPerEpoch = Batches.epoch(nTrain, options.batchSize(), new Random(0)).size();
 		CosineSchedule schedule = new CosineSchedule(lr, (long) warmupEpochs * batchesPerEpoch, (long) epochs * batchesPerEpoch);
@@ -104,8 +124,8 @@ public final class ModelTrainer implements AutoCloseable {
 		boolean recalibrate = options.auxiliaryNorm() == TrainingOptions.AuxiliaryNorm.RECALIBRATE;
 		if (distil && emaTeacher != null) emaSteps = (long) epochs * batchesPerEpoch;
 		double momentum = options.ema().momentum(emaSteps);
-		long step = 0;
-		for (int e = 0; e < epochs && !cancelled; e++) {
+		long step = (long) firstEpoch * batchesPerEpoch;
+		for (int e = firstEpoch; e < epochs && !cancelled; e++) {
 			epoch++;
 			long t0 = System.nanoTime();
 			double lossSum = 0;
@@ -182,7 +202,91 @@ public final class ModelTrainer implements AutoCloseable {
 					(System.nanoTime() - t0) / 1e9, waitNanos / 1e9, ResidentMemory.bytes(), data.manager().getManagedArrays().size());
 			history.add(r);
 			data.listener().epoch(r);
+			if (slot != null && slot.due(e + 1, epochs)) save(thisStage, e + 1);
 		}
+	}
+
+	/** The trainer's models in a fixed order, each once: A, each learner's weights and EMA, B. */
+	private List<DeviceWeights> stateful() {
+		List<DeviceWeights> out = new ArrayList<>();
+		java.util.function.Consumer<DeviceWeights> add = w -> {
+			if (w != null && out.stream().noneMatch(x -> x == w)) out.add(w);
+		};
+		add.accept(a);
+		for (Learner l : learners) {
+			add.accept(l.weights());
+			add.accept(l.ema());
+		}
+		add.accept(emaTeacher);
+		return out;
+	}
+
+	private static final com.google.gson.Gson GSON = new com.google.gson.GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+	private void save(int stage, int epochsInStage) {
+		com.google.gson.JsonObject st = new com.google.gson.JsonObject();
+		st.addProperty("name", name);
+		st.addProperty("stage_index", stage);
+		st.addProperty("epochs_in_stage", epochsInStage);
+		st.addProperty("epoch", epoch);
+		st.addProperty("ema_steps", emaSteps);
+		st.addProperty("best_f1", Double.toString(bestF1));
+		st.addProperty("best_epoch", bestEpoch);
+		st.addProperty("best_b_f1", Double.toString(bestBF1));
+		st.addProperty("best_b_epoch", bestBEpoch);
+		long[] r = rng.saveState();
+		st.addProperty("rng", r[0] + " " + r[1] + " " + r[2]);
+		com.google.gson.JsonArray steps = new com.google.gson.JsonArray();
+		for (Learner l : learners) steps.add(l.optimizer().steps());
+		st.add("optimizer_steps", steps);
+		st.add("history", GSON.toJsonTree(history));
+		java.util.Map<String, NDArray> device = new LinkedHashMap<>();
+		List<DeviceWeights> models = stateful();
+		for (int i = 0; i < models.size(); i++) {
+			for (var t : models.get(i).tensors().entrySet()) device.put("w" + i + "/" + t.getKey(), t.getValue());
+		}
+		for (int i = 0; i < learners.size(); i++) {
+			for (var t : learners.get(i).optimizer().moments().entrySet()) device.put("opt" + i + "/" + t.getKey(), t.getValue());
+		}
+		java.util.Map<String, HostTensor> host = new LinkedHashMap<>();
+		if (best != null) best.forEach((k, v) -> host.put("best/" + k, v));
+		if (bestB != null) bestB.forEach((k, v) -> host.put("bestB/" + k, v));
+		st.addProperty("has_best", best != null);
+		st.addProperty("has_best_b", bestB != null);
+		slot.save(st, device, host);
+	}
+
+	/** Puts the trainer back where the snapshot was taken; returns the epochs of that stage already done. */
+	private int restore(Checkpoints.Snapshot snap) {
+		com.google.gson.JsonObject st = snap.state();
+		if (!st.get("name").getAsString().equals(name)) throw new IllegalStateException("the checkpoint belongs to " + st.get("name") + ", not " + name);
+		List<DeviceWeights> models = stateful();
+		for (int i = 0; i < models.size(); i++) {
+			for (var t : models.get(i).tensors().entrySet()) snap.restore("w" + i + "/" + t.getKey(), t.getValue());
+		}
+		for (int i = 0; i < learners.size(); i++) {
+			for (var t : learners.get(i).optimizer().moments().entrySet()) snap.restore("opt" + i + "/" + t.getKey(), t.getValue());
+			learners.get(i).optimizer().restoreSteps(st.getAsJsonArray("optimizer_steps").get(i).getAsLong());
+		}
+		epoch = st.get("epoch").getAsInt();
+		emaSteps = st.get("ema_steps").getAsLong();
+		bestF1 = Double.parseDouble(st.get("best_f1").getAsString());
+		bestEpoch = st.get("best_epoch").getAsInt();
+		bestBF1 = Double.parseDouble(st.get("best_b_f1").getAsString());
+		bestBEpoch = st.get("best_b_epoch").getAsInt();
+		String[] r = st.get("rng").getAsString().split(" ");
+		rng.restoreState(new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])});
+		history.clear();
+		for (var h : st.getAsJsonArray("history")) history.add(GSON.fromJson(h, EpochRecord.class));
+		best = st.get("has_best").getAsBoolean() ? prefixed(snap.tensors(), "best/") : null;
+		bestB = st.get("has_best_b").getAsBoolean() ? prefixed(snap.tensors(), "bestB/") : null;
+		return st.get("epochs_in_stage").getAsInt();
+	}
+
+	private LinkedHashMap<String, HostTensor> prefixed(java.util.Map<String, HostTensor> all, String prefix) {
+		LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>();
+		for (String k : a.spec().tensorShapes().keySet()) out.put(k, all.get(prefix + k));
+		return out;
 	}
 
 	private java.util.concurrent.Future<float[]> prefetch(int[] idx) {

@@ -42,6 +42,14 @@ public final class Pipeline implements AutoCloseable {
 	private final TrainingListener listener;
 
 	/** @param dataset already split (see {@link org.duodistill.data.Splitter}) */
+	private Checkpoints checkpoints;
+
+	/** Every trainer of this pipeline checkpoints into (and resumes from) {@code c}; null: none. */
+	public Pipeline withCheckpoints(Checkpoints c) {
+		this.checkpoints = c;
+		return this;
+	}
+
 	public Pipeline(Dataset dataset, TrainingOptions options, Device device, TrainingListener listener) {
 		this.dataset = dataset;
 		this.options = options;
@@ -223,6 +231,7 @@ public final class Pipeline implements AutoCloseable {
 				DeviceWeights emaB = mutual ? DeviceWeights.upload(spec, b, manager, device) : null;
 				ModelTrainer trainer = mutual ? ModelTrainer.mutual(name, wa, wb, emaA, emaB, data, opt)
 						: new ModelTrainer(name, wa, wb, wt, data, opt)) {
+			if (checkpoints != null) trainer.checkpointTo(checkpoints.slot(name));
 			int ft = opt.finetuneEpochs();
 			if (opt.method().usesEmaTeacher()) {
 				trainer.runStage("skd", opt.epochs() - ft, opt.learningRate(), opt.warmupEpochs(), true);

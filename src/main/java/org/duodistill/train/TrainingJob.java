@@ -13,6 +13,7 @@ import org.duodistill.data.Splitter;
 import org.duodistill.model.ModelFolder;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,13 +65,57 @@ public final class TrainingJob {
 	 *        half the learning rate, at most this many times; the error names the step and the rate
 	 */
 	public static TrainResult run(Request r, TrainingListener listener, int divergenceRetries) throws IOException, DatasetException {
+		return run(r, listener, divergenceRetries, 0, false, List.of());
+	}
+
+	/** Where the arguments of a checkpointed run are kept, so that {@code train --resume} repeats them exactly. */
+	public static Path runArgumentsFile(Path output) {
+		return checkpointFolder(output).resolve("run.json");
+	}
+
+	/** The hidden folder beside the output that holds a run's checkpoints until the model is written. */
+	public static Path checkpointFolder(Path output) {
+		Path abs = output.toAbsolutePath().normalize();
+		return abs.resolveSibling("." + abs.getFileName() + ".checkpoint");
+	}
+
+	/**
+	 * @param checkpointEvery write a checkpoint after every so many epochs (0: none)
+	 * @param resume continue from the checkpoints of a killed run on the same output
+	 */
+	public static TrainResult run(Request r, TrainingListener listener, int divergenceRetries, int checkpointEvery, boolean resume,
+			List<String> runArguments) throws IOException, DatasetException {
 		ModelFolder.checkWritable(r.output().toAbsolutePath(), r.overwrite());
 		try (org.duodistill.model.OutputLock lock = org.duodistill.model.OutputLock.acquire(r.output(), listener::message)) {
+			Path folder = checkpointFolder(r.output());
+			try {
+				if (!resume) {
+					deleteTree(folder);
+					if (checkpointEvery > 0 && !runArguments.isEmpty()) {
+						Files.createDirectories(folder);
+						com.google.gson.JsonArray saved = new com.google.gson.JsonArray();
+						runArguments.forEach(saved::add);
+						Files.writeString(runArgumentsFile(r.output()), saved.toString());
+					}
+				}
+				return attempts(r, listener, divergenceRetries, checkpointEvery, resume, folder);
+			} finally {
+				// checkpoints outlive only a killed process; a run that ended, well or not, leaves none
+				deleteTree(folder);
+			}
+		}
+	}
+
+	private static TrainResult attempts(Request r, TrainingListener listener, int divergenceRetries, int checkpointEvery, boolean resume,
+			Path folder) throws IOException, DatasetException {
+		{
 			Request attempt = r;
 			for (int retry = 0;; retry++) {
 				try {
-					return runLocked(attempt, listener);
+					Checkpoints c = checkpointEvery > 0 ? new Checkpoints(folder, checkpointEvery, resume && retry == 0) : null;
+					return runLocked(attempt, listener, c);
 				} catch (TrainingDiverged e) {
+					deleteCheckpoints(folder);
 					if (retry >= divergenceRetries) throw e;
 					double lr = attempt.options().learningRate() / 2;
 					listener.message(e.getMessage() + "; starting again with --lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
@@ -83,12 +128,27 @@ public final class TrainingJob {
 		}
 	}
 
-	private static TrainResult runLocked(Request r, TrainingListener listener) throws IOException, DatasetException {
+	/** The trainers' checkpoint files of an earlier run (the recorded arguments stay). */
+	static void deleteCheckpoints(Path dir) throws IOException {
+		if (!Files.isDirectory(dir)) return;
+		try (var list = Files.list(dir)) {
+			for (Path p : list.filter(p -> p.getFileName().toString().startsWith("trainer-")).toList()) Files.deleteIfExists(p);
+		}
+	}
+
+	static void deleteTree(Path dir) throws IOException {
+		if (!Files.exists(dir)) return;
+		try (var walk = Files.walk(dir)) {
+			for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+		}
+	}
+
+	private static TrainResult runLocked(Request r, TrainingListener listener, Checkpoints checkpoints) throws IOException, DatasetException {
 		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.slices(), r.options(), listener);
 		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped",
 				ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(), ds.split(org.duodistill.data.Split.VAL).size(),
 				ds.split(org.duodistill.data.Split.TEST).size(), ds.skipped().size()));
-		try (Pipeline p = new Pipeline(ds, r.options(), r.device(), listener)) {
+		try (Pipeline p = new Pipeline(ds, r.options(), r.device(), listener).withCheckpoints(checkpoints)) {
 			Teacher teacher = p.prepareTeacher(r.teacher(), r.teacherArch(), r.size());
 			TrainResult result = p.trainStudent(r.options().method(), teacher, r.studentArch());
 			result.model().provenance().getAsJsonObject("dataset").add("slices", r.slices().toJson());

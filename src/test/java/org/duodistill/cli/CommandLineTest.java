@@ -12,6 +12,7 @@ import org.duodistill.data.Csv;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
 import org.duodistill.model.SafeTensors;
+import org.duodistill.train.TrainingJob;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -733,6 +734,75 @@ class CommandLineTest {
 		b[b.length - 3] ^= 0x40; // one bit of the last tensor's data: shapes and names stay valid
 		Files.write(weights, b);
 		assertFails(cli("classify", "--model", damaged, "--input", stack), 1, "weights.safetensors", "checksum", "model.json");
+	}
+
+	/** {@code duodistill ARGS} in a JVM of its own (the engine's thread count is fixed per JVM). */
+	static ProcessBuilder process(Object... args) {
+		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+				"-Dai.djl.offline=true", "-Djava.awt.headless=true", "-cp", org.duodistill.data.QuietConsoleTest.testClassPath(),
+				"org.duodistill.cli.Main"));
+		for (Object o : args) cmd.add(String.valueOf(o));
+		return new ProcessBuilder(cmd).redirectErrorStream(true);
+	}
+
+	static String runToEnd(ProcessBuilder pb) throws Exception {
+		Process p = pb.start();
+		String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+		assertEquals(0, p.exitValue(), output);
+		return output;
+	}
+
+	/**
+	 * Real processes: a training killed with -9 after its student has checkpointed resumes with
+	 * {@code train --resume} and ends with exactly the weights and history of an uninterrupted run
+	 * (every run in its own JVM with one thread, as a user's would be).
+	 */
+	@Test
+	void aKilledTrainingResumesFromItsCheckpointToTheSameModelAsAnUninterruptedRun() throws Exception {
+		List<Object> train = new ArrayList<>(List.of("train"));
+		train.addAll(List.of((Object[]) TINY));
+		train.addAll(List.of("--data", labelled, "--method", "dual-skd", "--epochs", "6", "--threads", "1"));
+		Path whole = work.resolve("uninterrupted");
+		List<Object> ref = new ArrayList<>(train);
+		ref.addAll(List.of("--output", whole));
+		runToEnd(process(ref.toArray()));
+		assertFalse(Files.exists(TrainingJob.checkpointFolder(whole)), "checkpoints are removed once the model is written");
+
+		Path out = work.resolve("killed");
+		List<Object> killed = new ArrayList<>(train);
+		killed.addAll(List.of("--output", out));
+		Process p = process(killed.toArray()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+		Path studentCheckpoint = null;
+		try {
+			long t0 = System.nanoTime();
+			while (studentCheckpoint == null && p.isAlive() && System.nanoTime() - t0 < 120e9) {
+				try (var list = Files.list(TrainingJob.checkpointFolder(out))) {
+					studentCheckpoint = list.filter(f -> f.getFileName().toString().equals("trainer-1-student.safetensors")).findFirst().orElse(null);
+				} catch (java.io.IOException e) {
+					// not created yet
+				}
+				Thread.sleep(20);
+			}
+		} finally {
+			p.destroyForcibly();
+			p.waitFor();
+		}
+		assertTrue(studentCheckpoint != null, "the student checkpointed before the kill");
+		assertFalse(Files.exists(out), "killed: no model folder");
+		// what a kill during a checkpoint write leaves: a half-written temporary file beside the last good checkpoint
+		Files.writeString(TrainingJob.checkpointFolder(out).resolve(".trainer-1-student.safetensors4711.tmp"), "half a checkpoint");
+		String resumed = runToEnd(process("train", "--resume", out));
+		assertTrue(resumed.contains("resuming"), resumed);
+		Map<String, HostTensor> a = SafeTensors.read(whole.resolve("weights.safetensors"));
+		Map<String, HostTensor> b = SafeTensors.read(out.resolve("weights.safetensors"));
+		assertEquals(a.keySet(), b.keySet());
+		for (String k : a.keySet()) assertArrayEquals(a.get(k).data(), b.get(k).data(), k + ": bitwise equal to the uninterrupted run");
+		List<List<String>> h1 = readCsv(whole.resolve("history.csv"));
+		List<List<String>> h2 = readCsv(out.resolve("history.csv"));
+		assertEquals(h1.size(), h2.size());
+		for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i).subList(0, 11), h2.get(i).subList(0, 11), "history row " + i + " (losses, scores)");
+		assertFails(cli("train", "--resume", out), 1, "nothing to resume");
 	}
 
 	@Test
