@@ -69,6 +69,9 @@ public final class Main {
 		} catch (IOException e) {
 			err.println("duodistill: error: " + oneLine(e.toString()));
 			return 1;
+		} catch (java.io.UncheckedIOException e) {
+			err.println("duodistill: error: " + oneLine(e.getMessage() + " (" + e.getCause().getMessage() + ")"));
+			return 1;
 		} catch (RuntimeException | OutOfMemoryError e) {
 			err.println("duodistill: internal error: " + oneLine(e.toString()));
 			return 1;

@@ -98,10 +98,19 @@ public final class TrainingJob {
 						Files.writeString(runArgumentsFile(r.output()), saved.toString());
 					}
 				}
-				return attempts(r, listener, divergenceRetries, checkpointEvery, resume, folder);
-			} finally {
-				// checkpoints outlive only a killed process; a run that ended, well or not, leaves none
+				TrainResult result = attempts(r, listener, divergenceRetries, checkpointEvery, resume, folder);
 				deleteTree(folder);
+				return result;
+			} catch (Throwable t) {
+				// A run stopped by its environment (a full disk, memory) keeps what it checkpointed, to be resumed
+				// once that is fixed; a diverged run or one that never reached a checkpoint leaves nothing.
+				if (!(t instanceof TrainingDiverged) && hasCheckpoints(folder)) {
+					listener.message("the checkpoints in " + folder + " are kept: once the problem is fixed, continue with train --resume "
+							+ r.output());
+				} else {
+					deleteTree(folder);
+				}
+				throw t;
 			}
 		}
 	}
@@ -125,6 +134,13 @@ public final class TrainingJob {
 							attempt.slices());
 				}
 			}
+		}
+	}
+
+	static boolean hasCheckpoints(Path dir) throws IOException {
+		if (!Files.isDirectory(dir)) return false;
+		try (var list = Files.list(dir)) {
+			return list.anyMatch(p -> p.getFileName().toString().startsWith("trainer-"));
 		}
 	}
 

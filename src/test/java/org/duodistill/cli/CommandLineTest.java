@@ -805,6 +805,41 @@ class CommandLineTest {
 		assertFails(cli("train", "--resume", out), 1, "nothing to resume");
 	}
 
+	/**
+	 * A file-size limit (ulimit -f, as a full disk would) stops the run at the student's first, larger
+	 * checkpoint: a clear error, the teacher's checkpoint kept, no model; {@code --resume} without the
+	 * limit then ends with the model an unlimited run gives.
+	 */
+	@Test
+	void aFullDiskStopsTheRunKeepsTheLastCheckpointAndTheRunResumes() throws Exception {
+		assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs bash for ulimit");
+		List<Object> train = new ArrayList<>(List.of("train"));
+		train.addAll(List.of((Object[]) TINY));
+		train.addAll(List.of("--data", labelled, "--method", "dual-skd", "--epochs", "3", "--threads", "1", "--student-arch", "resnet10-w8"));
+		Path whole = work.resolve("disk-reference");
+		List<Object> ref = new ArrayList<>(train);
+		ref.addAll(List.of("--output", whole));
+		runToEnd(process(ref.toArray()));
+		Path out = work.resolve("disk-full");
+		List<Object> limited = new ArrayList<>(train);
+		limited.addAll(List.of("--output", out));
+		List<String> cmd = new ArrayList<>(process(limited.toArray()).command());
+		String quoted = String.join(" ", cmd.stream().map(c -> "'" + c.replace("'", "'\\''") + "'").toList());
+		Process p = new ProcessBuilder("/bin/bash", "-c", "ulimit -f 2000; exec " + quoted).redirectErrorStream(true).start();
+		String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS));
+		assertEquals(1, p.exitValue(), said);
+		assertTrue(said.contains("cannot write the checkpoint") && said.contains("File too large") && said.contains("previous checkpoint is kept"), said);
+		assertTrue(said.contains("continue with train --resume"), said);
+		assertFalse(said.contains("Exception:") || said.contains("\tat "), "one clear line, no stack trace: " + said);
+		assertTrue(Files.isRegularFile(TrainingJob.checkpointFolder(out).resolve("trainer-0-teacher.safetensors")), "the teacher's checkpoint is kept");
+		assertFalse(Files.exists(out));
+		runToEnd(process("train", "--resume", out));
+		Map<String, HostTensor> a = SafeTensors.read(whole.resolve("weights.safetensors"));
+		Map<String, HostTensor> b = SafeTensors.read(out.resolve("weights.safetensors"));
+		for (String k : a.keySet()) assertArrayEquals(a.get(k).data(), b.get(k).data(), k + ": as the run without a full disk");
+	}
+
 	@Test
 	void aMissingModelFolderIsAClearError() {
 		Path none = work.resolve("no-model");
