@@ -769,40 +769,43 @@ class CommandLineTest {
 		runToEnd(process(ref.toArray()));
 		assertFalse(Files.exists(TrainingJob.checkpointFolder(whole)), "checkpoints are removed once the model is written");
 
-		Path out = work.resolve("killed");
-		List<Object> killed = new ArrayList<>(train);
-		killed.addAll(List.of("--output", out));
-		Process p = process(killed.toArray()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-		Path studentCheckpoint = null;
-		try {
-			long t0 = System.nanoTime();
-			while (studentCheckpoint == null && p.isAlive() && System.nanoTime() - t0 < 120e9) {
-				try (var list = Files.list(TrainingJob.checkpointFolder(out))) {
-					studentCheckpoint = list.filter(f -> f.getFileName().toString().equals("trainer-1-student.safetensors")).findFirst().orElse(null);
-				} catch (java.io.IOException e) {
-					// not created yet
+		// killed while the teacher trains (its first checkpoint just written), and while the students train
+		for (String trigger : List.of("trainer-0-teacher.safetensors", "trainer-1-student.safetensors")) {
+			Path out = work.resolve("killed-" + trigger.substring(0, 9));
+			List<Object> killed = new ArrayList<>(train);
+			killed.addAll(List.of("--output", out));
+			Process p = process(killed.toArray()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+			Path seen = null;
+			try {
+				long t0 = System.nanoTime();
+				while (seen == null && p.isAlive() && System.nanoTime() - t0 < 120e9) {
+					try (var list = Files.list(TrainingJob.checkpointFolder(out))) {
+						seen = list.filter(f -> f.getFileName().toString().equals(trigger)).findFirst().orElse(null);
+					} catch (java.io.IOException e) {
+						// not created yet
+					}
+					Thread.sleep(10);
 				}
-				Thread.sleep(20);
+			} finally {
+				p.destroyForcibly();
+				p.waitFor();
 			}
-		} finally {
-			p.destroyForcibly();
-			p.waitFor();
+			assertTrue(seen != null, trigger + " written before the kill");
+			assertFalse(Files.exists(out), "killed: no model folder");
+			// what a kill during a checkpoint write leaves: a half-written temporary file beside the last good checkpoint
+			Files.writeString(TrainingJob.checkpointFolder(out).resolve(".trainer-1-student.safetensors4711.tmp"), "half a checkpoint");
+			String resumed = runToEnd(process("train", "--resume", out));
+			assertTrue(resumed.contains("resuming"), resumed);
+			Map<String, HostTensor> a = SafeTensors.read(whole.resolve("weights.safetensors"));
+			Map<String, HostTensor> b = SafeTensors.read(out.resolve("weights.safetensors"));
+			assertEquals(a.keySet(), b.keySet());
+			for (String k : a.keySet()) assertArrayEquals(a.get(k).data(), b.get(k).data(), trigger + " " + k + ": bitwise equal to the uninterrupted run");
+			List<List<String>> h1 = readCsv(whole.resolve("history.csv"));
+			List<List<String>> h2 = readCsv(out.resolve("history.csv"));
+			assertEquals(h1.size(), h2.size());
+			for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i).subList(0, 11), h2.get(i).subList(0, 11), "history row " + i + " (losses, scores)");
+			assertFails(cli("train", "--resume", out), 1, "nothing to resume");
 		}
-		assertTrue(studentCheckpoint != null, "the student checkpointed before the kill");
-		assertFalse(Files.exists(out), "killed: no model folder");
-		// what a kill during a checkpoint write leaves: a half-written temporary file beside the last good checkpoint
-		Files.writeString(TrainingJob.checkpointFolder(out).resolve(".trainer-1-student.safetensors4711.tmp"), "half a checkpoint");
-		String resumed = runToEnd(process("train", "--resume", out));
-		assertTrue(resumed.contains("resuming"), resumed);
-		Map<String, HostTensor> a = SafeTensors.read(whole.resolve("weights.safetensors"));
-		Map<String, HostTensor> b = SafeTensors.read(out.resolve("weights.safetensors"));
-		assertEquals(a.keySet(), b.keySet());
-		for (String k : a.keySet()) assertArrayEquals(a.get(k).data(), b.get(k).data(), k + ": bitwise equal to the uninterrupted run");
-		List<List<String>> h1 = readCsv(whole.resolve("history.csv"));
-		List<List<String>> h2 = readCsv(out.resolve("history.csv"));
-		assertEquals(h1.size(), h2.size());
-		for (int i = 0; i < h1.size(); i++) assertEquals(h1.get(i).subList(0, 11), h2.get(i).subList(0, 11), "history row " + i + " (losses, scores)");
-		assertFails(cli("train", "--resume", out), 1, "nothing to resume");
 	}
 
 	/**
