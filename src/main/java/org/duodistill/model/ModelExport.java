@@ -4,12 +4,9 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,19 +39,7 @@ public final class ModelExport {
 			if (t == null) throw new IllegalArgumentException("the model has no tensor '" + name + "'");
 			ordered.put(name, t);
 		}
-		Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-		try {
-			try (OutputStream out = Files.newOutputStream(tmp)) {
-				SafeTensors.write(out, ordered, counters, metadata(model));
-			}
-			try {
-				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-			} catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-			}
-		} finally {
-			Files.deleteIfExists(tmp);
-		}
+		AtomicFiles.write(target, out -> SafeTensors.write(out, ordered, counters, metadata(model)));
 	}
 
 	static Map<String, String> metadata(SavedModel m) {

@@ -10,14 +10,9 @@ import org.duodistill.model.HostTensor;
 import org.duodistill.model.SafeTensors;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,22 +83,7 @@ public final class Checkpoints {
 					all.put(e.getKey(), new HostTensor(a.getShape().getShape(), a.toFloatArray()));
 				}
 				all.putAll(host);
-				Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-				try {
-					try (OutputStream out = Files.newOutputStream(tmp)) {
-						SafeTensors.write(out, all, null, Map.of("state", new Gson().toJson(state)));
-					}
-					try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-						ch.force(true);
-					}
-					try {
-						Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-					} catch (AtomicMoveNotSupportedException e) {
-						Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-					}
-				} finally {
-					Files.deleteIfExists(tmp);
-				}
+				org.duodistill.model.AtomicFiles.write(file, out -> SafeTensors.write(out, all, null, Map.of("state", new Gson().toJson(state))));
 			} catch (IOException e) {
 				throw new UncheckedIOException("cannot write the checkpoint " + file + " (" + e.getMessage()
 						+ "; is the disk full?); the previous checkpoint is kept", e);
