@@ -20,9 +20,13 @@ public final class HostTensor {
 		return new HostTensor(shape, new float[Math.toIntExact(numel(shape))]);
 	}
 
+	/** Element count; an IllegalArgumentException for negative dimensions or a count beyond a long. */
 	public static long numel(long[] shape) {
 		long n = 1;
-		for (long d : shape) n *= d;
+		for (long d : shape) {
+			if (d < 0) throw new IllegalArgumentException("negative dimension in " + Arrays.toString(shape));
+			n = Math.multiplyExact(n, d);
+		}
 		return n;
 	}
 

@@ -31,7 +31,13 @@ public final class NpzReader {
 				if (e.isDirectory() || !name.endsWith(".npy")) continue;
 				String key = name.substring(0, name.length() - 4);
 				try (InputStream in = zip.getInputStream(e)) {
-					out.put(key, readNpy(file, key, in.readAllBytes()));
+					byte[] bytes = in.readAllBytes();
+					try {
+						out.put(key, readNpy(file, key, bytes));
+					} catch (RuntimeException bad) {
+						// a header or data shorter than it says, a header length beyond the array, ...
+						throw new TensorFileException(file, "array '" + key + "' is a malformed .npy (" + bad + ")", bad);
+					}
 				}
 			}
 		} catch (java.util.zip.ZipException e) {

@@ -60,19 +60,41 @@ public final class SafeTensors {
 			Map<String, String> metadata = new LinkedHashMap<>();
 			for (Map.Entry<String, JsonElement> e : header.entrySet()) {
 				if (e.getKey().equals("__metadata__")) {
-					for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-						metadata.put(m.getKey(), m.getValue().getAsString());
+					try {
+						for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
+							metadata.put(m.getKey(), m.getValue().getAsString());
+						}
+					} catch (RuntimeException bad) {
+						throw new TensorFileException(file, "__metadata__ must map names to strings", bad);
 					}
 					continue;
 				}
-				JsonObject info = e.getValue().getAsJsonObject();
-				String dtype = info.get("dtype").getAsString();
-				long[] shape = new long[info.getAsJsonArray("shape").size()];
-				for (int i = 0; i < shape.length; i++) shape[i] = info.getAsJsonArray("shape").get(i).getAsLong();
-				long begin = info.getAsJsonArray("data_offsets").get(0).getAsLong();
-				long end = info.getAsJsonArray("data_offsets").get(1).getAsLong();
-				long n = HostTensor.numel(shape);
+				String dtype;
+				long[] shape;
+				long begin;
+				long end;
+				long n;
+				try {
+					JsonObject info = e.getValue().getAsJsonObject();
+					dtype = info.get("dtype").getAsString();
+					shape = new long[info.getAsJsonArray("shape").size()];
+					for (int i = 0; i < shape.length; i++) {
+						shape[i] = info.getAsJsonArray("shape").get(i).getAsLong();
+						if (shape[i] < 0) throw new IllegalArgumentException("negative dimension " + shape[i]);
+					}
+					begin = info.getAsJsonArray("data_offsets").get(0).getAsLong();
+					end = info.getAsJsonArray("data_offsets").get(1).getAsLong();
+					n = HostTensor.numel(shape);
+				} catch (RuntimeException bad) {
+					// a header entry without dtype, shape or data_offsets, or with values of the wrong kind
+					throw new TensorFileException(file, "tensor '" + e.getKey() + "' has a malformed header entry (dtype, shape and two"
+							+ " data_offsets are needed): " + bad.getMessage(), bad);
+				}
 				int width = dtypeWidth(file, e.getKey(), dtype);
+				if (n > Integer.MAX_VALUE / 8) {
+					throw new TensorFileException(file, "tensor '" + e.getKey() + "' claims " + java.util.Arrays.toString(shape) + " = " + n
+							+ " values, more than one array can hold");
+				}
 				if (end - begin != n * width || dataStart + end > size || begin < 0) {
 					throw new TensorFileException(file, "tensor '" + e.getKey() + "' has inconsistent offsets [" + begin + "," + end + ") for " + dtype + " shape " + java.util.Arrays.toString(shape));
 				}
