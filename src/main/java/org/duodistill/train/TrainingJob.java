@@ -115,24 +115,30 @@ public final class TrainingJob {
 		}
 	}
 
+	/**
+	 * Runs the training; after a divergence, continues from the last good checkpoint (rolling back
+	 * the epochs since) or, without one, starts again, each time with half the learning rate.
+	 */
 	private static TrainResult attempts(Request r, TrainingListener listener, int divergenceRetries, int checkpointEvery, boolean resume,
 			Path folder) throws IOException, DatasetException {
-		{
-			Request attempt = r;
-			for (int retry = 0;; retry++) {
-				try {
-					Checkpoints c = checkpointEvery > 0 ? new Checkpoints(folder, checkpointEvery, resume && retry == 0) : null;
-					return runLocked(attempt, listener, c);
-				} catch (TrainingDiverged e) {
+		Request attempt = r;
+		boolean resumeNext = resume;
+		for (int retry = 0;; retry++) {
+			try {
+				Checkpoints c = checkpointEvery > 0 ? new Checkpoints(folder, checkpointEvery, resumeNext) : null;
+				return runLocked(attempt, listener, c);
+			} catch (TrainingDiverged e) {
+				if (retry >= divergenceRetries) {
 					deleteCheckpoints(folder);
-					if (retry >= divergenceRetries) throw e;
-					double lr = attempt.options().learningRate() / 2;
-					listener.message(e.getMessage() + "; starting again with --lr " + String.format(java.util.Locale.ROOT, "%.3g", lr)
-							+ " (retry " + (retry + 1) + " of " + divergenceRetries + ")");
-					attempt = new Request(attempt.data(), attempt.output(), attempt.teacher(), attempt.teacherArch(), attempt.studentArch(),
-							attempt.size(), attempt.options().withLearningRate(lr), attempt.device(), attempt.overwrite(), attempt.readers(),
-							attempt.slices());
+					throw e;
 				}
+				double lr = attempt.options().learningRate() / 2;
+				resumeNext = checkpointEvery > 0 && hasCheckpoints(folder);
+				listener.message(e.getMessage() + (resumeNext ? "; rolling back to the last checkpoint and continuing" : "; starting again")
+						+ " with --lr " + String.format(java.util.Locale.ROOT, "%.3g", lr) + " (retry " + (retry + 1) + " of " + divergenceRetries + ")");
+				attempt = new Request(attempt.data(), attempt.output(), attempt.teacher(), attempt.teacherArch(), attempt.studentArch(),
+						attempt.size(), attempt.options().withLearningRate(lr), attempt.device(), attempt.overwrite(), attempt.readers(),
+						attempt.slices());
 			}
 		}
 	}
