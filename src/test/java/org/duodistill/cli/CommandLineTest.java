@@ -707,6 +707,20 @@ class CommandLineTest {
 		assertFalse(Files.exists(org.duodistill.model.OutputLock.lockFile(out)), "the lock is released after a failure too");
 	}
 
+	/** A real process whose heap cannot hold one batch: one line with the batch and size in use, exit 1, nothing written. */
+	@Test
+	void aTrainingThatRunsOutOfHeapSaysSoWithItsBatchAndSize() throws Exception {
+		Path out = work.resolve("oom");
+		Process p = processWithHeap("96m", "train", "--data", labelled, "--output", out, "--teacher-arch", "resnet10-w4", "--student-arch",
+				"resnet10-w2", "--size", "1024", "--batch", "64", "--epochs", "1", "--threads", "2").start();
+		String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+		assertEquals(1, p.exitValue(), said);
+		assertTrue(said.contains("out of memory in the Java heap") && said.contains("--batch 64 at --size 1024 px") && said.contains("-Xmx"), said);
+		assertFalse(Files.exists(out));
+		assertFalse(Files.exists(TrainingJob.checkpointFolder(out)));
+	}
+
 	@Test
 	void runningOutOfMemoryIsSaidWithTheBatchAndSizeInUse() {
 		TrainCommand.OutOfMemory heap = TrainCommand.OutOfMemory.of(new OutOfMemoryError("Java heap space"), 32, 224);
@@ -738,7 +752,11 @@ class CommandLineTest {
 
 	/** {@code duodistill ARGS} in a JVM of its own (the engine's thread count is fixed per JVM). */
 	static ProcessBuilder process(Object... args) {
-		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+		return processWithHeap("1g", args);
+	}
+
+	static ProcessBuilder processWithHeap(String heap, Object... args) {
+		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
 				"-Dai.djl.offline=true", "-Djava.awt.headless=true", "-cp", org.duodistill.data.QuietConsoleTest.testClassPath(),
 				"org.duodistill.cli.Main"));
 		for (Object o : args) cmd.add(String.valueOf(o));
