@@ -7,7 +7,7 @@ import org.duodistill.data.Split;
 import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
 import org.duodistill.train.Method;
-import org.duodistill.train.Metrics;
+import org.duodistill.infer.Metrics;
 import org.duodistill.train.Pipeline;
 import org.duodistill.train.Teacher;
 import org.duodistill.train.TrainResult;

@@ -4,7 +4,7 @@ import ij.measure.ResultsTable;
 import org.duodistill.data.SkippedFile;
 import org.duodistill.infer.Prediction;
 import org.duodistill.train.EpochRecord;
-import org.duodistill.train.Metrics;
+import org.duodistill.infer.Metrics;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import ij.gui.Plot;
 import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import org.duodistill.train.EpochRecord;
-import org.duodistill.train.Metrics;
+import org.duodistill.infer.Metrics;
 import org.duodistill.train.TrainResult;
 
 import java.awt.Color;

@@ -12,7 +12,7 @@ import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.Predictor;
 import org.duodistill.model.SavedModel;
-import org.duodistill.train.Metrics;
+import org.duodistill.infer.Metrics;
 
 import java.io.IOException;
 import java.nio.file.Path;

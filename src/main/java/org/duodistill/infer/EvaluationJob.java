@@ -12,8 +12,7 @@ import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.SavedModel;
 import org.duodistill.model.SavedModel;
-import org.duodistill.train.Metrics;
-import org.duodistill.train.ModelTrainer;
+import org.duodistill.infer.Metrics;
 
 import ai.djl.ndarray.NDManager;
 
@@ -52,7 +51,7 @@ public final class EvaluationJob {
 		}
 		try (NDManager m = Engines.engine().newBaseManager(device);
 				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
-			Metrics metrics = ModelTrainer.evaluate(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
+			Metrics metrics = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
 			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds, data));
 		}
 	}

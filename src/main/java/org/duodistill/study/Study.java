@@ -12,7 +12,7 @@ import org.duodistill.model.ModelSpec;
 import org.duodistill.model.WeightInit;
 import org.duodistill.train.EpochRecord;
 import org.duodistill.train.Method;
-import org.duodistill.train.Metrics;
+import org.duodistill.infer.Metrics;
 import org.duodistill.train.Pipeline;
 import org.duodistill.train.Teacher;
 import org.duodistill.train.TrainResult;

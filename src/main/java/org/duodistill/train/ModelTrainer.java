@@ -7,7 +7,7 @@ import org.duodistill.model.BatchNormMode;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
-import org.duodistill.model.Predictor;
+import org.duodistill.infer.Evaluation;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -321,23 +321,8 @@ public final class ModelTrainer implements AutoCloseable {
 		return emaTeacher == null ? new com.google.gson.JsonObject() : options.ema().toJson(emaSteps);
 	}
 
-	public record Evaluation(Metrics metrics, float[][] probabilities) {}
-
 	public Evaluation evaluate(DeviceWeights w, List<Sample> samples) {
-		return evaluate(w, samples, data.preprocessing(), options.batchSize(), data.numClasses());
-	}
-
-	public static Evaluation evaluate(DeviceWeights w, List<Sample> samples, org.duodistill.data.Preprocessing prep, int batch,
-			int numClasses) {
-		List<float[]> inputs = new ArrayList<>(samples.size());
-		int[] labels = new int[samples.size()];
-		for (int i = 0; i < samples.size(); i++) {
-			Sample s = samples.get(i);
-			inputs.add(prep.normalise(s.scaled(), s.channels()));
-			labels[i] = s.label();
-		}
-		float[][] p = Predictor.probabilities(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16));
-		return new Evaluation(Metrics.compute(p, labels, numClasses), p);
+		return Evaluation.of(w, samples, data.preprocessing(), options.batchSize(), data.numClasses());
 	}
 
 	/** The best checkpoint of A so far (the current weights if no epoch finished). */

@@ -1,5 +1,7 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Evaluation;
+import org.duodistill.infer.Metrics;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
@@ -269,9 +271,9 @@ public final class Pipeline implements AutoCloseable {
 			on = "val";
 		}
 		try (DeviceWeights best = DeviceWeights.upload(spec, o.best, manager, device)) {
-			Metrics tm = test.isEmpty() ? null : ModelTrainer.evaluate(best, test, prep, options.batchSize(), dataset.numClasses()).metrics();
+			Metrics tm = test.isEmpty() ? null : Evaluation.of(best, test, prep, options.batchSize(), dataset.numClasses()).metrics();
 			List<Sample> val = dataset.split(Split.VAL);
-			Metrics vm = val.isEmpty() ? null : ModelTrainer.evaluate(best, val, prep, options.batchSize(), dataset.numClasses()).metrics();
+			Metrics vm = val.isEmpty() ? null : Evaluation.of(best, val, prep, options.batchSize(), dataset.numClasses()).metrics();
 			return new Outcome(o.best, o.history, o.bestEpoch, o.cancelled, tm, vm, test.isEmpty() ? "none" : on, o.deployed, o.ema);
 		}
 	}

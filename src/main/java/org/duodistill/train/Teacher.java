@@ -1,5 +1,6 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Metrics;
 import org.duodistill.data.Preprocessing;
 import org.duodistill.model.HostTensor;
 import org.duodistill.model.ModelSpec;
@@ -17,4 +18,4 @@ import java.util.List;
  */
 public record Teacher(ModelSpec spec, LinkedHashMap<String, HostTensor> weights, String source, String fingerprint,
 		boolean trainedOnClasses, Preprocessing preprocessing, List<EpochRecord> history, double seconds,
-		org.duodistill.train.Metrics testMetrics) {}
+		org.duodistill.infer.Metrics testMetrics) {}

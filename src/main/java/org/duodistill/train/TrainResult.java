@@ -1,5 +1,6 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Metrics;
 import org.duodistill.model.SavedModel;
 
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Metrics;
 import ai.djl.Device;
 import org.duodistill.data.Csv;
 import org.duodistill.data.Dataset;

@@ -1,5 +1,7 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Evaluation;
+import org.duodistill.infer.Metrics;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import org.duodistill.data.Augmentation;
@@ -84,9 +86,9 @@ class AuxiliaryTeacherTest {
 				new float[] {0.3f});
 		try (NDManager root = Engines.engine().newBaseManager(); DeviceWeights b = DeviceWeights.upload(studentSpec, b0, root, Device.cpu())) {
 			List<org.duodistill.data.Sample> val = data.split(Split.VAL);
-			double before = ModelTrainer.evaluate(b, val, prep, 32, 3).metrics().accuracy();
+			double before = Evaluation.of(b, val, prep, 32, 3).metrics().accuracy();
 			HeadProbe.fit(b, data.split(Split.TRAIN), prep, 3, 32, 1);
-			double after = ModelTrainer.evaluate(b, val, prep, 32, 3).metrics().accuracy();
+			double after = Evaluation.of(b, val, prep, 32, 3).metrics().accuracy();
 			// Random convolutional features of MRI slices already separate orientation well once a head is fitted.
 			assertTrue(after > 0.6 && after > before + 0.15, "before " + before + ", after " + after);
 		}

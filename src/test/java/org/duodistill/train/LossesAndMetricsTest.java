@@ -1,5 +1,6 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Metrics;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

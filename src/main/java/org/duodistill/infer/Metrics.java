@@ -1,4 +1,4 @@
-package org.duodistill.train;
+package org.duodistill.infer;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -73,7 +73,7 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 	}
 
 	/** Mann-Whitney U / (P * N) with average ranks for ties. */
-	static double binaryAuc(float[][] probs, int[] labels, int c) {
+	public static double binaryAuc(float[][] probs, int[] labels, int c) {
 		int n = labels.length;
 		Integer[] order = new Integer[n];
 		for (int i = 0; i < n; i++) order[i] = i;
