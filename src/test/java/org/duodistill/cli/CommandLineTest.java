@@ -645,12 +645,10 @@ class CommandLineTest {
 	void aSecondTrainingOnTheSameFolderIsRefusedAndAKilledTrainingsLockIsTakenOver() throws Exception {
 		Path out = work.resolve("locked-model");
 		Path lock = org.duodistill.model.OutputLock.lockFile(out);
-		List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-				"-Dai.djl.offline=true", "-Djava.awt.headless=true", "-cp", org.duodistill.data.QuietConsoleTest.testClassPath(),
-				"org.duodistill.cli.Main", "train"));
-		for (Object o : TINY) cmd.add(String.valueOf(o));
-		cmd.addAll(List.of("--data", labelled.toString(), "--output", out.toString(), "--epochs", "500"));
-		Process first = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+		List<Object> args = new ArrayList<>(List.of("train"));
+		args.addAll(List.of((Object[]) TINY));
+		args.addAll(List.of("--data", labelled, "--output", out, "--epochs", "500"));
+		Process first = process(args.toArray()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
 		try {
 			long t0 = System.nanoTime();
 			while (!Files.exists(lock) && System.nanoTime() - t0 < 60e9 && first.isAlive()) Thread.sleep(50);
