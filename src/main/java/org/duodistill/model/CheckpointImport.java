@@ -30,9 +30,15 @@ public final class CheckpointImport {
 	 */
 	public static Imported load(Path file, String architecture, int inChannels) throws IOException {
 		if (!Files.isRegularFile(file)) throw new TensorFileException(file, "teacher checkpoint not found");
-		Map<String, String> metadata = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")
-				? SafeTensors.readWithMetadata(file).metadata() : Map.of();
-		Map<String, HostTensor> raw = readTensors(file);
+		Map<String, String> metadata = Map.of();
+		Map<String, HostTensor> raw;
+		if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+			SafeTensors.Contents c = SafeTensors.readWithMetadata(file);
+			raw = c.tensors();
+			metadata = c.metadata();
+		} else {
+			raw = readTensors(file);
+		}
 		LinkedHashMap<String, HostTensor> tensors = new LinkedHashMap<>();
 		for (Map.Entry<String, HostTensor> e : raw.entrySet()) {
 			String k = e.getKey().startsWith("module.") ? e.getKey().substring(7) : e.getKey();

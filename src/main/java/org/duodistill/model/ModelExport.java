@@ -29,10 +29,7 @@ public final class ModelExport {
 		}
 		if (Files.exists(target) && !overwrite) throw new FileAlreadyExistsException(target + " exists; choose another file or pass --overwrite");
 		Files.createDirectories(target.getParent());
-		Map<String, Long> counters = new LinkedHashMap<>();
-		for (String name : model.weights().keySet()) {
-			if (name.endsWith(".running_mean")) counters.put(name.substring(0, name.length() - ".running_mean".length()) + ".num_batches_tracked", 0L);
-		}
+		Map<String, Long> counters = ModelFolder.batchNormCounters(model.weights().keySet());
 		LinkedHashMap<String, HostTensor> ordered = new LinkedHashMap<>();
 		for (String name : model.spec().tensorShapes().keySet()) {
 			HostTensor t = model.weights().get(name);

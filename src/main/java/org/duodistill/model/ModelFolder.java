@@ -45,20 +45,14 @@ public final class ModelFolder {
 		Files.createDirectories(parent);
 		Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
 		try {
-
-			Map<String, Long> counters = new LinkedHashMap<>();
-			for (String name : model.weights().keySet()) {
-				if (name.endsWith(".running_mean")) {
-					counters.put(name.substring(0, name.length() - ".running_mean".length()) + ".num_batches_tracked", 0L);
-				}
-			}
 			Map<String, String> meta = Map.of("format", "pt", "duodistill_format_version", Integer.toString(FORMAT_VERSION));
-			try (OutputStream out = Files.newOutputStream(tmp.resolve(WEIGHTS))) {
-				SafeTensors.write(out, model.weights(), counters, meta);
+			java.security.MessageDigest digest = sha256Digest();
+			try (OutputStream out = new java.security.DigestOutputStream(Files.newOutputStream(tmp.resolve(WEIGHTS)), digest)) {
+				SafeTensors.write(out, model.weights(), batchNormCounters(model.weights().keySet()), meta);
 			}
 			// model.json records the weights' checksum, so a damaged or swapped weights file is refused on reading
 			JsonObject json = toJson(model);
-			json.addProperty("weights_sha256", sha256(tmp.resolve(WEIGHTS)));
+			json.addProperty("weights_sha256", java.util.HexFormat.of().formatHex(digest.digest()));
 			Files.writeString(tmp.resolve(MODEL_JSON), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
 					.create().toJson(json), StandardCharsets.UTF_8);
 			if (extraFiles != null) {
@@ -112,7 +106,8 @@ public final class ModelFolder {
 		}
 	}
 
-	static void deleteTree(Path p) throws IOException {
+	/** Deletes a file or folder with everything in it; nothing when it does not exist. */
+	public static void deleteTree(Path p) throws IOException {
 		if (p == null || !Files.exists(p)) return;
 		try (Stream<Path> s = Files.walk(p)) {
 			for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);
@@ -220,15 +215,38 @@ public final class ModelFolder {
 		return new SavedModel(spec, ordered, classes, prep, provenance);
 	}
 
-	static String sha256(Path file) throws IOException {
-		try (java.io.InputStream in = Files.newInputStream(file)) {
-			java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-			byte[] buf = new byte[1 << 16];
-			int n;
-			while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-			return java.util.HexFormat.of().formatHex(md.digest());
+	/** The SHA-256 of a file's bytes, in hex. */
+	public static String sha256(Path file) throws IOException {
+		java.security.MessageDigest md = sha256Digest();
+		try (java.io.InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), md)) {
+			in.transferTo(OutputStream.nullOutputStream());
+		}
+		return java.util.HexFormat.of().formatHex(md.digest());
+	}
+
+	private static java.security.MessageDigest sha256Digest() {
+		try {
+			return java.security.MessageDigest.getInstance("SHA-256");
 		} catch (java.security.NoSuchAlgorithmException e) {
 			throw new IllegalStateException("SHA-256 is part of every Java", e);
 		}
+	}
+
+	/**
+	 * PyTorch's BatchNorm {@code num_batches_tracked} counters (0) for every BatchNorm among these
+	 * tensor names, which a strict {@code load_state_dict} expects beside the statistics.
+	 */
+	static Map<String, Long> batchNormCounters(java.util.Collection<String> names) {
+		Map<String, Long> counters = new LinkedHashMap<>();
+		for (String name : names) {
+			if (name.endsWith(".running_mean")) counters.put(name.substring(0, name.length() - ".running_mean".length()) + ".num_batches_tracked", 0L);
+		}
+		return counters;
+	}
+
+	/** {@code .NAME<suffix>} beside {@code path}: where a run keeps what belongs to an output but is not part of it. */
+	public static Path hiddenSibling(Path path, String suffix) {
+		Path abs = path.toAbsolutePath().normalize();
+		return abs.resolveSibling("." + abs.getFileName() + suffix);
 	}
 }

@@ -23,8 +23,7 @@ public final class OutputLock implements AutoCloseable {
 	}
 
 	public static Path lockFile(Path output) {
-		Path abs = output.toAbsolutePath().normalize();
-		return abs.resolveSibling("." + abs.getFileName() + ".lock");
+		return ModelFolder.hiddenSibling(output, ".lock");
 	}
 
 	/**

@@ -30,7 +30,7 @@ final class ResNetNetwork implements Network {
 
 	@Override
 	public NDArray features(DeviceWeights w, NDArray input, BatchNormMode norm) {
-		NDArray x = Activation.relu(convBn(input, w, "conv1", "bn1", 2, 3, norm));
+		NDArray x = Activation.relu(convBn(input, w, "conv1", 2, 3, norm));
 		x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
 		for (int stage = 0; stage < 4; stage++) {
 			for (int b = 0; b < spec.depths()[stage]; b++) {
@@ -45,27 +45,30 @@ final class ResNetNetwork implements Network {
 	private NDArray block(NDArray x, DeviceWeights w, String p, int stride, BatchNormMode norm) {
 		NDArray y;
 		if (spec.bottleneck()) {
-			y = Activation.relu(convBn(x, w, p + "conv1", p + "bn1", 1, 0, norm));
-			y = Activation.relu(convBn(y, w, p + "conv2", p + "bn2", stride, 1, norm));
-			y = convBn(y, w, p + "conv3", p + "bn3", 1, 0, norm);
+			y = Activation.relu(convBn(x, w, p + "conv1", 1, 0, norm));
+			y = Activation.relu(convBn(y, w, p + "conv2", stride, 1, norm));
+			y = convBn(y, w, p + "conv3", 1, 0, norm);
 		} else {
-			y = Activation.relu(convBn(x, w, p + "conv1", p + "bn1", stride, 1, norm));
-			y = convBn(y, w, p + "conv2", p + "bn2", 1, 1, norm);
+			y = Activation.relu(convBn(x, w, p + "conv1", stride, 1, norm));
+			y = convBn(y, w, p + "conv2", 1, 1, norm);
 		}
 		NDArray shortcut = x;
 		if (w.has(p + "downsample.0.weight")) {
-			shortcut = convBn(x, w, p + "downsample.0", p + "downsample.1", stride, 0, norm);
+			shortcut = convBn(x, w, p + "downsample.0", stride, 0, norm);
 		}
 		return Activation.relu(y.add(shortcut));
 	}
 
-	/** Convolution then BatchNorm; in eval mode one convolution when the weights carry the folded form. */
-	private static NDArray convBn(NDArray x, DeviceWeights w, String conv, String bn, int stride, int pad, BatchNormMode norm) {
+	/**
+	 * Convolution then its BatchNorm ({@link #normAfter}); in eval mode one convolution when the
+	 * weights carry the folded form.
+	 */
+	private static NDArray convBn(NDArray x, DeviceWeights w, String conv, int stride, int pad, BatchNormMode norm) {
 		if (norm == BatchNormMode.EVAL && w.has(conv + ".folded_weight")) {
 			return Conv2d.conv2d(x, w.get(conv + ".folded_weight"), w.get(conv + ".folded_bias"), new Shape(stride, stride), new Shape(pad, pad),
 					new Shape(1, 1), 1).singletonOrThrow();
 		}
-		return bn(conv(x, w.get(conv + ".weight"), stride, pad), w, bn, norm);
+		return bn(conv(x, w.get(conv + ".weight"), stride, pad), w, normAfter(conv), norm);
 	}
 
 	/** The BatchNorm that follows a convolution of the ResNet, by torchvision's names, or null. */

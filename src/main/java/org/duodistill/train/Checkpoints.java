@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class Checkpoints {
 	private static final NDIndex ALL = new NDIndex("...");
+	/** Every trainer's checkpoint file name starts so; the run's arguments (run.json) do not. */
+	private static final String PREFIX = "trainer-";
 
 	private final Path dir;
 	private final int every;
@@ -48,7 +50,19 @@ public final class Checkpoints {
 
 	/** The next trainer's slot. */
 	Slot slot(String name) {
-		return new Slot(dir.resolve("trainer-" + next++ + "-" + name + ".safetensors"));
+		return new Slot(dir.resolve(PREFIX + next++ + "-" + name + ".safetensors"));
+	}
+
+	/** True when {@code dir} holds a trainer's checkpoint (not only the run's arguments). */
+	static boolean any(Path dir) throws IOException {
+		if (!Files.isDirectory(dir)) return false;
+		try (var list = Files.list(dir)) {
+			return list.anyMatch(Checkpoints::isCheckpoint);
+		}
+	}
+
+	private static boolean isCheckpoint(Path p) {
+		return p.getFileName().toString().startsWith(PREFIX);
 	}
 
 	/** One trainer's checkpoint file. */

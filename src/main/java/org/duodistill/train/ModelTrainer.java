@@ -93,16 +93,16 @@ public final class ModelTrainer implements AutoCloseable {
 		return new Learner(w, new AdamW(w, options.weightDecay()), ema, distilFrom);
 	}
 
-	/**
-	 * Runs {@code epochs} epochs. {@code distil} adds the KD term from B (or the fixed teacher);
-	 * B follows A by EMA whenever it exists and {@code distil} is on.
-	 */
 	/** Checkpoints after every so many epochs into {@code slot}, and resumes from its snapshot when it has one. */
 	public void checkpointTo(Checkpoints.Slot s) {
 		this.slot = s;
 		this.resumeFrom = s == null ? null : s.load();
 	}
 
+	/**
+	 * Runs {@code epochs} epochs. {@code distil} adds the KD term from B (or the fixed teacher);
+	 * B follows A by EMA whenever it exists and {@code distil} is on.
+	 */
 	public void runStage(String stage, int epochs, double lr, int warmupEpochs, boolean distil) {
 		Engines.noGradientsOnThisThread();
 		int thisStage = stageIndex++;
@@ -112,7 +112,7 @@ public final class ModelTrainer implements AutoCloseable {
 			// a stage finished before the checkpoint: its effect is in the snapshot, restored with the stage it was taken in
 			if (thisStage < savedStage) return;
 			firstEpoch = restore(resumeFrom);
-			data.listener().message(name + ": resuming " + stage + " after epoch " + epoch + " from " + "the checkpoint");
+			data.listener().message(name + ": resuming " + stage + " after epoch " + epoch + " from the checkpoint");
 			resumeFrom = null;
 		}
 		int nTrain = data.train().size();

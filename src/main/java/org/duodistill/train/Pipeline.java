@@ -21,13 +21,9 @@ import org.duodistill.model.WeightInit;
 import org.duodistill.select.WeightSelection;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -325,10 +321,9 @@ public final class Pipeline implements AutoCloseable {
 	}
 
 	static String fingerprint(Path file) {
-		try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-			in.transferTo(java.io.OutputStream.nullOutputStream());
-			return "sha256:" + HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-		} catch (Exception e) {
+		try {
+			return "sha256:" + ModelFolder.sha256(file);
+		} catch (IOException e) {
 			return "unknown";
 		}
 	}

@@ -76,8 +76,7 @@ public final class TrainingJob {
 
 	/** The hidden folder beside the output that holds a run's checkpoints until the model is written. */
 	public static Path checkpointFolder(Path output) {
-		Path abs = output.toAbsolutePath().normalize();
-		return abs.resolveSibling("." + abs.getFileName() + ".checkpoint");
+		return ModelFolder.hiddenSibling(output, ".checkpoint");
 	}
 
 	/**
@@ -91,7 +90,7 @@ public final class TrainingJob {
 			Path folder = checkpointFolder(r.output());
 			try {
 				if (!resume) {
-					deleteTree(folder);
+					ModelFolder.deleteTree(folder);
 					if (checkpointEvery > 0 && !runArguments.isEmpty()) {
 						Files.createDirectories(folder);
 						com.google.gson.JsonArray saved = new com.google.gson.JsonArray();
@@ -100,16 +99,16 @@ public final class TrainingJob {
 					}
 				}
 				TrainResult result = attempts(r, listener, divergenceRetries, checkpointEvery, resume, folder);
-				deleteTree(folder);
+				ModelFolder.deleteTree(folder);
 				return result;
 			} catch (Throwable t) {
 				// A run stopped by its environment (a full disk, memory) keeps what it checkpointed, to be resumed
 				// once that is fixed; a diverged run or one that never reached a checkpoint leaves nothing.
-				if (!(t instanceof TrainingDiverged) && hasCheckpoints(folder)) {
+				if (!(t instanceof TrainingDiverged) && Checkpoints.any(folder)) {
 					listener.message("the checkpoints in " + folder + " are kept: once the problem is fixed, continue with train --resume "
 							+ r.output());
 				} else {
-					deleteTree(folder);
+					ModelFolder.deleteTree(folder);
 				}
 				throw t;
 			}
@@ -129,40 +128,15 @@ public final class TrainingJob {
 				Checkpoints c = checkpointEvery > 0 ? new Checkpoints(folder, checkpointEvery, resumeNext) : null;
 				return runLocked(attempt, listener, c);
 			} catch (TrainingDiverged e) {
-				if (retry >= divergenceRetries) {
-					deleteCheckpoints(folder);
-					throw e;
-				}
+				if (retry >= divergenceRetries) throw e; // run() removes the checkpoints of a diverged run
 				double lr = attempt.options().learningRate() / 2;
-				resumeNext = checkpointEvery > 0 && hasCheckpoints(folder);
+				resumeNext = checkpointEvery > 0 && Checkpoints.any(folder);
 				listener.message(e.getMessage() + (resumeNext ? "; rolling back to the last checkpoint and continuing" : "; starting again")
 						+ " with --lr " + String.format(java.util.Locale.ROOT, "%.3g", lr) + " (retry " + (retry + 1) + " of " + divergenceRetries + ")");
 				attempt = new Request(attempt.data(), attempt.output(), attempt.teacher(), attempt.teacherArch(), attempt.studentArch(),
 						attempt.size(), attempt.options().withLearningRate(lr), attempt.device(), attempt.overwrite(), attempt.readers(),
 						attempt.slices());
 			}
-		}
-	}
-
-	static boolean hasCheckpoints(Path dir) throws IOException {
-		if (!Files.isDirectory(dir)) return false;
-		try (var list = Files.list(dir)) {
-			return list.anyMatch(p -> p.getFileName().toString().startsWith("trainer-"));
-		}
-	}
-
-	/** The trainers' checkpoint files of an earlier run (the recorded arguments stay). */
-	static void deleteCheckpoints(Path dir) throws IOException {
-		if (!Files.isDirectory(dir)) return;
-		try (var list = Files.list(dir)) {
-			for (Path p : list.filter(p -> p.getFileName().toString().startsWith("trainer-")).toList()) Files.deleteIfExists(p);
-		}
-	}
-
-	static void deleteTree(Path dir) throws IOException {
-		if (!Files.exists(dir)) return;
-		try (var walk = Files.walk(dir)) {
-			for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
 		}
 	}
 
