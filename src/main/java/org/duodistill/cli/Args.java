@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} options and {@code --flag} switches, checked against what a command accepts. */
-final class Args {
+/** {@code --name value} options and {@code --flag} switches, checked against what a command accepts (the command line and the Spark job). */
+public final class Args {
 	private final Map<String, String> values = new LinkedHashMap<>();
 
-	Args(String[] argv, int from, Set<String> options, Set<String> flags) throws UsageException {
+	public Args(String[] argv, int from, Set<String> options, Set<String> flags) throws UsageException {
 		for (int i = from; i < argv.length; i++) {
 			String a = argv[i];
 			if (!a.startsWith("--")) throw new UsageException("unexpected argument '" + a + "'");
@@ -40,31 +40,31 @@ final class Args {
 		return l;
 	}
 
-	String get(String name, String fallback) {
+	public String get(String name, String fallback) {
 		return values.getOrDefault(name, fallback);
 	}
 
-	String required(String name) throws UsageException {
+	public String required(String name) throws UsageException {
 		String v = values.get(name);
 		if (v == null || v.isBlank()) throw new UsageException("--" + name + " is required");
 		return v;
 	}
 
-	boolean has(String name) {
+	public boolean has(String name) {
 		return values.containsKey(name);
 	}
 
-	boolean flag(String name) {
+	public boolean flag(String name) {
 		return flag(name, false);
 	}
 
 	/** A switch that is on unless given as {@code --name=false}. */
-	boolean flag(String name, boolean fallback) {
+	public boolean flag(String name, boolean fallback) {
 		String v = values.get(name);
 		return v == null ? fallback : Boolean.parseBoolean(v);
 	}
 
-	int integer(String name, int fallback) throws UsageException {
+	public int integer(String name, int fallback) throws UsageException {
 		String v = values.get(name);
 		if (v == null) return fallback;
 		try {
@@ -74,7 +74,7 @@ final class Args {
 		}
 	}
 
-	double number(String name, double fallback) throws UsageException {
+	public double number(String name, double fallback) throws UsageException {
 		String v = values.get(name);
 		if (v == null) return fallback;
 		try {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /** {@code classify}: one CSV row per image or slice: {@code file,slice,predicted,confidence,p_<class>...}. */
@@ -37,8 +36,8 @@ final class ClassifyCommand {
 		}
 		for (Prediction p : result.predictions()) {
 			csv.append(Csv.field(p.source())).append(',').append(p.slice()).append(',').append(Csv.field(p.predictedClass()))
-					.append(',').append(fmt(p.confidence()));
-			for (float v : p.probabilities()) csv.append(',').append(fmt(v));
+					.append(',').append(Csv.probability(p.confidence()));
+			for (float v : p.probabilities()) csv.append(',').append(Csv.probability(v));
 			csv.append('\n');
 			rows++;
 		}
@@ -52,9 +51,5 @@ final class ClassifyCommand {
 			out.println(output + ": " + rows + " prediction(s)" + (failed > 0 ? ", " + failed + " file(s) skipped" : ""));
 		}
 		return 0;
-	}
-
-	private static String fmt(float v) {
-		return String.format(Locale.ROOT, "%.6f", v);
 	}
 }

@@ -4,7 +4,6 @@ import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.infer.EvaluationJob;
 import org.duodistill.model.Engines;
-import org.duodistill.train.TrainingJob;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +24,7 @@ final class EvaluateCommand {
 		EvaluationJob.Result r = EvaluationJob.run(model, data, Engines.device(a.get("device", "auto")), ImageReaders.standard());
 		for (var s : r.dataset().skipped()) err.println("skipped " + s.file() + ": " + s.reason());
 		if (r.dataWarning() != null) err.println("warning: " + r.dataWarning());
-		String csv = TrainingJob.metricsCsv(r.metrics(), r.classes(), null);
+		String csv = r.metrics().csv(r.classes());
 		if (output == null) {
 			out.print(csv);
 		} else {

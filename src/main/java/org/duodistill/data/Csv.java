@@ -35,6 +35,16 @@ public final class Csv {
 		return out;
 	}
 
+	/** A probability or confidence as {@code classify} writes it: six decimals. */
+	public static String probability(float v) {
+		return String.format(java.util.Locale.ROOT, "%.6f", v);
+	}
+
+	/** A measurement to 6 significant digits; NaN (undefined) as an empty field. */
+	public static String number(double v) {
+		return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+	}
+
 	public static String field(String s) {
 		if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) return '"' + s.replace("\"", "\"\"") + '"';
 		return s;

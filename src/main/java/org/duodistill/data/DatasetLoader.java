@@ -59,15 +59,42 @@ public final class DatasetLoader {
 	}
 
 	/** One file to read with its label (null for unlabelled) and split. */
-	record Entry(Path file, String label, Split split) {}
+	public record Entry(Path file, String label, Split split) {}
+
+	/** The files a data folder or CSV names, in reading order, and what was set aside while listing them. */
+	public record Listing(List<Entry> entries, List<SkippedFile> skipped) {}
+
+	/**
+	 * Lists the labelled files of a folder (class folders, optionally under train/val/test) or a CSV
+	 * {@code path,label[,split]} without reading them: the files {@link #load} reads, in its order.
+	 */
+	public static Listing entries(Path source) throws DatasetException {
+		List<SkippedFile> skipped = new ArrayList<>();
+		List<Entry> entries = Files.isDirectory(source) ? scanFolder(source, skipped) : scanCsv(source, skipped);
+		return new Listing(entries, skipped);
+	}
+
+	/**
+	 * The data fingerprint model.json records: the files used (path relative to the data folder, or
+	 * to the CSV's folder), their sizes and labels, in reading order.
+	 */
+	public static String fingerprint(Path source, List<Entry> used) {
+		MessageDigest digest = sha256();
+		Path base = base(source);
+		for (Entry e : used) {
+			digest.update((base.relativize(e.file().toAbsolutePath()) + "|" + sizeOf(e.file()) + "|" + e.label() + "\n").getBytes(StandardCharsets.UTF_8));
+		}
+		return HexFormat.of().formatHex(digest.digest());
+	}
 
 	/**
 	 * @param requireLabels training and evaluation need at least two classes with two usable images each
 	 * @throws DatasetException when the data cannot be used as a whole
 	 */
 	public Dataset load(Path source, boolean requireLabels) throws DatasetException {
-		List<SkippedFile> skipped = new ArrayList<>();
-		List<Entry> entries = Files.isDirectory(source) ? scanFolder(source, skipped) : scanCsv(source, skipped);
+		Listing listing = entries(source);
+		List<SkippedFile> skipped = listing.skipped();
+		List<Entry> entries = listing.entries();
 		TreeSet<String> names = new TreeSet<>();
 		for (Entry e : entries) names.add(e.label());
 		List<String> classes = new ArrayList<>(names);
@@ -80,7 +107,7 @@ public final class DatasetLoader {
 		List<Sample> samples = new ArrayList<>();
 		List<ImportRecord> report = new ArrayList<>();
 		for (SkippedFile s : skipped) report.add(ImportRecord.skipped(s.file(), null, null, s.reason()));
-		MessageDigest digest = sha256();
+		List<Entry> used = new ArrayList<>();
 		int done = 0;
 		long inMemory = 0;
 		DiskCache disk = null;
@@ -104,8 +131,7 @@ public final class DatasetLoader {
 					samples.add(new Sample(e.file(), data.sliceNumbers().get(i), index.get(e.label()), e.split(), pixels, p.channels()));
 				}
 				report.add(ImportRecord.used(e.file(), e.label(), e.split(), data));
-				digest.update((base(source).relativize(e.file().toAbsolutePath()) + "|" + sizeOf(e.file()) + "|" + e.label() + "\n")
-						.getBytes(StandardCharsets.UTF_8));
+				used.add(e);
 			} catch (ImageReadException ex) {
 				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), ex.reason()));
 			} catch (RuntimeException | OutOfMemoryError ex) {
@@ -113,7 +139,7 @@ public final class DatasetLoader {
 			}
 			if (++done % 100 == 0) progress.accept("read " + done + "/" + entries.size() + " files");
 		}
-		Dataset ds = new Dataset(classes, samples, HexFormat.of().formatHex(digest.digest()), report);
+		Dataset ds = new Dataset(classes, samples, fingerprint(source, used), report);
 		if (requireLabels) checkUsable(source, ds);
 		return ds;
 	}
@@ -159,7 +185,7 @@ public final class DatasetLoader {
 		}
 	}
 
-	private List<Entry> scanFolder(Path root, List<SkippedFile> skipped) throws DatasetException {
+	private static List<Entry> scanFolder(Path root, List<SkippedFile> skipped) throws DatasetException {
 		List<Entry> entries = new ArrayList<>();
 		List<Path> children = list(root);
 		boolean splitLayout = false;
@@ -196,7 +222,7 @@ public final class DatasetLoader {
 		}
 	}
 
-	private void scanClassFolders(Path dir, Split split, List<Entry> entries, List<SkippedFile> skipped) throws DatasetException {
+	private static void scanClassFolders(Path dir, Split split, List<Entry> entries, List<SkippedFile> skipped) throws DatasetException {
 		for (Path child : list(dir)) {
 			if (hidden(child)) continue;
 			if (Files.isDirectory(child)) {
@@ -249,7 +275,7 @@ public final class DatasetLoader {
 		return n.startsWith(".") || n.equals("Thumbs.db") || n.equals("desktop.ini");
 	}
 
-	private List<Entry> scanCsv(Path csv, List<SkippedFile> skipped) throws DatasetException {
+	private static List<Entry> scanCsv(Path csv, List<SkippedFile> skipped) throws DatasetException {
 		if (!Files.isRegularFile(csv)) throw new DatasetException(csv + ": data folder or CSV file not found");
 		List<Entry> entries = new ArrayList<>();
 		Path base = csv.toAbsolutePath().getParent();

@@ -6,13 +6,13 @@ import org.duodistill.data.ImageData;
 import org.duodistill.data.ImagePlane;
 import org.duodistill.data.ImageReadException;
 import org.duodistill.data.ImageReaders;
+import org.duodistill.data.Preprocessing;
 import org.duodistill.data.ReadOptions;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.Predictor;
 import org.duodistill.model.SavedModel;
-import org.duodistill.infer.Metrics;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -70,10 +70,34 @@ public final class Classifier implements AutoCloseable {
 		return out;
 	}
 
+	/**
+	 * Probabilities of labelled planes prepared exactly as {@code evaluate} prepares them (the dataset
+	 * loader's default intensity percentiles, then the model's normalisation), so that metrics computed
+	 * elsewhere from these (the Spark job) equal {@link EvaluationJob}'s.
+	 */
+	public float[][] evaluationProbabilities(List<ImagePlane> planes) {
+		Preprocessing prep = model.preprocessing();
+		List<float[]> inputs = new ArrayList<>(planes.size());
+		for (ImagePlane p : planes) {
+			inputs.add(prep.normalise(Preprocessing.scaled(p, prep.size(), Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH), p.channels()));
+		}
+		return Predictor.probabilities(weights, inputs, prep.channels(), prep.size(), BATCH);
+	}
+
 	/** Every plane of a file (one row per slice of a stack or volume, numbered as in the file). */
 	public List<Prediction> classify(Path file) throws ImageReadException {
-		ImageData data = readers.readData(file, ReadOptions.DEFAULT.withTargetSize(model.preprocessing().size()));
-		return classify(file.toString(), data.planes(), data.sliceNumbers());
+		return classify(file.toString(), file);
+	}
+
+	/** As {@link #classify(Path)}, the rows naming the file {@code source} (a copy of a remote file is read under another name). */
+	public List<Prediction> classify(String source, Path file) throws ImageReadException {
+		ImageData data = read(file);
+		return classify(source, data.planes(), data.sliceNumbers());
+	}
+
+	/** Every plane of a file, read at the model's input size (pyramid level, huge planes reduced while reading). */
+	public ImageData read(Path file) throws ImageReadException {
+		return readers.readData(file, ReadOptions.DEFAULT.withTargetSize(model.preprocessing().size()));
 	}
 
 	@Override

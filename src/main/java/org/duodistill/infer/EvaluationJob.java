@@ -11,8 +11,6 @@ import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.SavedModel;
-import org.duodistill.model.SavedModel;
-import org.duodistill.infer.Metrics;
 
 import ai.djl.ndarray.NDManager;
 
@@ -52,16 +50,17 @@ public final class EvaluationJob {
 		try (NDManager m = Engines.engine().newBaseManager(device);
 				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
 			Metrics metrics = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
-			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds, data));
+			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds.fingerprint(), data));
 		}
 	}
 
-	static String dataWarning(SavedModel model, Dataset ds, Path data) {
+	/** Null when {@code fingerprint} is the training data's (or model.json has none). */
+	public static String dataWarning(SavedModel model, String fingerprint, Object data) {
 		var trained = model.provenance().getAsJsonObject("dataset");
 		if (trained == null || !trained.has("fingerprint")) return null;
 		String was = trained.get("fingerprint").getAsString();
-		if (was.equals(ds.fingerprint())) return null;
-		return data + ": not the data this model was trained on (data fingerprint " + shortened(ds.fingerprint()) + ", training data "
+		if (was.equals(fingerprint)) return null;
+		return data + ": not the data this model was trained on (data fingerprint " + shortened(fingerprint) + ", training data "
 				+ shortened(was) + "); expected for new data, but if this is the training folder, its files have changed since";
 	}
 

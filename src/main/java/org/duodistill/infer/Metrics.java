@@ -1,5 +1,7 @@
 package org.duodistill.infer;
 
+import org.duodistill.data.Csv;
+
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -98,6 +100,20 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 		long neg = n - pos;
 		if (pos == 0 || neg == 0) return Double.NaN;
 		return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+	}
+
+	/**
+	 * {@code metric,value} CSV of {@link #asRows}: counts as whole numbers, the rest to 6 significant
+	 * digits, NaN (a class without examples) as an empty value. metrics.csv and {@code evaluate} write it.
+	 */
+	public String csv(List<String> classes) {
+		StringBuilder b = new StringBuilder("metric,value\n");
+		for (Map.Entry<String, Double> e : asRows(classes).entrySet()) {
+			String k = e.getKey();
+			boolean count = k.equals("n") || k.startsWith("support_") || k.startsWith("confusion_");
+			b.append(Csv.row(k, count ? Long.toString(Math.round(e.getValue())) : Csv.number(e.getValue()))).append('\n');
+		}
+		return b.toString();
 	}
 
 	/** Rows {@code metric,value}: the summary first, then per-class rows and the confusion matrix. */

@@ -28,6 +28,6 @@ public record EpochRecord(String model, String stage, int epoch, double lr, doub
 
 	/** How every CSV this project writes prints a number: 6 significant digits, empty for NaN. */
 	public static String fmt(double v) {
-		return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+		return org.duodistill.data.Csv.number(v);
 	}
 }

@@ -163,7 +163,7 @@ public final class TrainingJob {
 		files.put(HISTORY_CSV, h.toString());
 		files.put(SKIPPED_CSV, skippedCsv(ds.skipped()));
 		files.put(IMPORT_REPORT_CSV, ds.reportCsv());
-		if (result.testMetrics() != null) files.put(METRICS_CSV, metricsCsv(result.testMetrics(), ds.classes(), result.evaluatedOn()));
+		if (result.testMetrics() != null) files.put(METRICS_CSV, result.testMetrics().csv(ds.classes()));
 		StringBuilder s = new StringBuilder("file,slice,label,split\n");
 		for (Sample x : ds.samples()) s.append(Csv.row(x.file(), x.slice(), ds.classes().get(x.label()), x.split().label())).append('\n');
 		files.put(SPLIT_CSV, s.toString());
@@ -177,13 +177,4 @@ public final class TrainingJob {
 	}
 
 	/** {@code metric,value} rows (which split they come from is recorded in model.json). */
-	public static String metricsCsv(Metrics m, List<String> classes, String evaluatedOn) {
-		StringBuilder b = new StringBuilder("metric,value\n");
-		for (Map.Entry<String, Double> e : m.asRows(classes).entrySet()) {
-			String k = e.getKey();
-			boolean count = k.equals("n") || k.startsWith("support_") || k.startsWith("confusion_");
-			b.append(Csv.row(k, count ? Long.toString(Math.round(e.getValue())) : EpochRecord.fmt(e.getValue()))).append('\n');
-		}
-		return b.toString();
-	}
 }
