@@ -25,8 +25,8 @@ methods="${METHODS:-random,single-ws,ws-ema,kd,dual-skd,teacher}"
 size=32
 
 scripts/make_study_data.sh fashion-mnist fashion-source mri-position
-mvn -q -B compile
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+mvn -q -B -f duodistill.xml compile
+mvn -q -B -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 cp="target/classes:$(cat target/bench-classpath.txt)"
 dd() { java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" org.duodistill.cli.Main "$@"; }
 

@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench-results}"
 mkdir -p "$out"
-mvn -q -B compile
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+mvn -q -B -f duodistill.xml compile
+mvn -q -B -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 cp="target/classes:$(cat target/bench-classpath.txt)"
 dd() { java -Xmx8g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" org.duodistill.cli.Main "$@"; }
 csv="$out/architectures.csv"

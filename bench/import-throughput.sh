@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-300}"
-mvn -q -B compile
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+mvn -q -B -f duodistill.xml compile
+mvn -q -B -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 cp="target/classes:$(cat target/bench-classpath.txt)"
 dicom="src/test/resources/data/dicom/CT_small.dcm"
 [[ -f "$dicom" ]] || dicom=""

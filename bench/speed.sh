@@ -18,8 +18,8 @@ secs="${SECONDS_PER_RUN:-5}"
 rounds="${ROUNDS:-3}"
 configs="${CONFIGS:-resnet10-w32:64 resnet18:64 vit_tiny_patch8_64:64 convnext_femto:64 resnet10-w32:224 resnet18:224}"
 kinds="${KINDS:-train skd infer}"
-mvn -q -B compile
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+mvn -q -B -f duodistill.xml compile
+mvn -q -B -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 cp="target/classes:$(cat target/bench-classpath.txt)"
 export OMP_NUM_THREADS=2 OPT_OUT_TRACKING=true
 ours() { java -Xmx6g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" bench/SpeedBench.java "$@" 2>/dev/null | tail -1; }

@@ -1,0 +1,70 @@
+package org.duodistill.spark;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.SparkSession;
+import org.duodistill.model.ModelFolder;
+import org.duodistill.model.SavedModel;
+import org.duodistill.model.TensorFileException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks the model folder on the driver before any task runs (a missing or broken model fails the
+ * command at once, with the core's message) and adds it to the job once: Spark's file server sends
+ * it to each executor once, where {@link ExecutorModels} loads it once per JVM.
+ */
+final class ModelStaging {
+	/** The model as the driver read it (class names for the output) and as executors will find it. */
+	record Staged(SavedModel model, ShippedModel shipped) {}
+
+	private ModelStaging() {}
+
+	/** A local model folder that is not there, or is not a model, fails the command before Spark starts. */
+	static void precheck(String modelLocation) throws TensorFileException {
+		if (modelLocation == null || !Locations.isLocal(modelLocation)) return;
+		Path dir = Locations.localPath(modelLocation);
+		if (!Files.isDirectory(dir)) throw new TensorFileException(dir, "model folder not found");
+		if (!Files.isRegularFile(dir.resolve(ModelFolder.MODEL_JSON))) {
+			throw new TensorFileException(dir, "not a DuoDistill model folder (no " + ModelFolder.MODEL_JSON + ")");
+		}
+	}
+
+	static Staged stage(SparkSession spark, String modelLocation, String device, int threads) throws IOException {
+		Path local = Locations.isLocal(modelLocation) ? Locations.localPath(modelLocation) : fetch(spark, modelLocation);
+		SavedModel model = ModelFolder.read(local);
+		// the name is unique to the content: Spark refuses one name added twice with different files
+		String name = "duodistill-model-" + ModelFolder.sha256(local.resolve(ModelFolder.MODEL_JSON)).substring(0, 16);
+		Path parent = temporaryFolder("duodistill-spark-model-");
+		Path staged = Files.createDirectories(parent.resolve(name));
+		staged.toFile().deleteOnExit();
+		for (String f : new String[] {ModelFolder.MODEL_JSON, ModelFolder.WEIGHTS}) {
+			Files.copy(local.resolve(f), staged.resolve(f));
+			staged.resolve(f).toFile().deleteOnExit();
+		}
+		spark.sparkContext().addFile(staged.toUri().toString(), true);
+		return new Staged(model, new ShippedModel(name, device, threads));
+	}
+
+	/** A model folder on a Hadoop file system, copied to the driver to be checked. */
+	private static Path fetch(SparkSession spark, String location) throws IOException {
+		org.apache.hadoop.fs.Path p = Locations.hadoopPath(location);
+		FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+		if (!fs.exists(p)) throw new TensorFileException(Path.of(p.getName()), "model folder not found (" + location + ")");
+		Path dir = temporaryFolder("duodistill-spark-fetch-").resolve(p.getName());
+		fs.copyToLocalFile(false, p, new org.apache.hadoop.fs.Path(dir.toUri()), true);
+		dir.toFile().deleteOnExit();
+		try (var files = Files.list(dir)) {
+			files.forEach(f -> f.toFile().deleteOnExit());
+		}
+		return dir;
+	}
+
+	/** Removed when the JVM exits; what is registered later inside it is removed first. */
+	private static Path temporaryFolder(String prefix) throws IOException {
+		Path dir = Files.createTempDirectory(prefix);
+		dir.toFile().deleteOnExit();
+		return dir;
+	}
+}

@@ -1,0 +1,122 @@
+package org.duodistill.spark;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.duodistill.cli.Args;
+import org.duodistill.cli.UsageException;
+import org.duodistill.data.Csv;
+import org.duodistill.data.DatasetException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code classify} on Spark: the single-machine command's rows ({@code file, slice, predicted,
+ * confidence, p_<class>...}) plus {@code status} ({@code ok} or {@code unreadable}) and
+ * {@code reason}, in the order {@code classify} gives them, written as CSV or Parquet through
+ * Spark's output committer.
+ */
+final class SparkClassify {
+	static final String OK = "ok";
+	static final String UNREADABLE = "unreadable";
+	static final Set<String> OPTIONS = Set.of("model", "input", "output", "device", "threads", "master", "format", "partitions");
+	static final Set<String> FLAGS = Set.of("overwrite", "part-per-partition");
+
+	private SparkClassify() {}
+
+	static int run(SparkSession spark, Args a, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
+		long t0 = System.nanoTime();
+		String input = a.required("input");
+		String output = a.get("output", null);
+		String format = format(a.get("format", null), output);
+		JobSettings job = JobSettings.of(spark, a);
+		if (output != null) OutputLocation.checkWritable(output, a.flag("overwrite"), spark.sparkContext().hadoopConfiguration());
+		ModelStaging.Staged model = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads());
+		List<InputFile> files = new InputListing(spark).unlabelled(input);
+		if (files.isEmpty()) throw new IllegalArgumentException(input + ": no files to classify");
+
+		JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+		LongAccumulator loads = sc.sc().longAccumulator("model loads");
+		LongAccumulator loadNanos = sc.sc().longAccumulator("model load time (ns)");
+		boolean text = format.equals("csv");
+		List<String> classes = model.model().classes();
+		JavaRDD<Row> rows = sc.parallelize(files, job.partitions(files.size()))
+				.mapPartitions(new ClassifyPartition(model.shipped(), text, HadoopSettings.broadcast(sc), loads, loadNanos))
+				.persist(StorageLevel.MEMORY_AND_DISK());
+		try {
+			// counting runs the inference once, in parallel, into the cache; writing then reads the cache in listing order
+			long total = rows.count();
+			List<Row> skipped = rows.filter(r -> UNREADABLE.equals(r.getString(r.size() - 2))).collect();
+			long predictions = total - skipped.size();
+			int shown = 0;
+			for (Row r : skipped) {
+				if (shown++ < 20) err.println("skipped " + r.getString(1) + ": " + r.getString(r.size() - 1));
+			}
+			if (skipped.size() > 20) err.println("... and " + (skipped.size() - 20) + " more skipped file(s): rows with status " + UNREADABLE);
+			if (predictions == 0) throw new IllegalArgumentException(input + ": no readable images (" + skipped.size() + " file(s) skipped)");
+			if (output == null) {
+				out.println(header(classes));
+				Iterator<String> it = CsvOutput.lines(rows);
+				while (it.hasNext()) out.println(it.next());
+			} else {
+				boolean onePart = !a.flag("part-per-partition");
+				if (a.flag("overwrite")) OutputLocation.delete(output, spark.sparkContext().hadoopConfiguration());
+				if (text) {
+					CsvOutput.write(rows, header(classes), output, onePart, spark.sparkContext().hadoopConfiguration());
+				} else {
+					Dataset<Row> table = spark.createDataFrame(rows, schema(classes)).drop("_order");
+					(onePart ? table.coalesce(1) : table).write().mode(SaveMode.ErrorIfExists).parquet(output);
+				}
+				out.println(String.format(Locale.ROOT, "%s: %d prediction(s)%s (%s, %d file(s) in %d partition(s), %.1f s; model loaded %d time(s), %.2f s)",
+						output, predictions, skipped.isEmpty() ? "" : ", " + skipped.size() + " file(s) skipped", format, files.size(),
+						rows.getNumPartitions(), (System.nanoTime() - t0) / 1e9, loads.value(), loadNanos.value() / 1e9));
+			}
+			return 0;
+		} finally {
+			rows.unpersist(false);
+		}
+	}
+
+	static String format(String option, String output) throws UsageException {
+		String f = option != null ? option.toLowerCase(Locale.ROOT) : output != null && output.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
+		if (!f.equals("csv") && !f.equals("parquet")) throw new UsageException("--format must be csv or parquet, got '" + option + "'");
+		if (f.equals("parquet") && output == null) throw new UsageException("--format parquet needs --output");
+		return f;
+	}
+
+	/** Parquet's columns: probabilities as 32-bit floats, the model's own numbers. */
+	static StructType schema(List<String> classes) {
+		DataType number = DataTypes.FloatType;
+		List<StructField> f = new ArrayList<>();
+		f.add(DataTypes.createStructField("_order", DataTypes.LongType, false));
+		f.add(DataTypes.createStructField("file", DataTypes.StringType, false));
+		f.add(DataTypes.createStructField("slice", DataTypes.IntegerType, true));
+		f.add(DataTypes.createStructField("predicted", DataTypes.StringType, true));
+		f.add(DataTypes.createStructField("confidence", number, true));
+		for (String c : classes) f.add(DataTypes.createStructField("p_" + c, number, true));
+		f.add(DataTypes.createStructField("status", DataTypes.StringType, false));
+		f.add(DataTypes.createStructField("reason", DataTypes.StringType, true));
+		return DataTypes.createStructType(f);
+	}
+
+	static String header(List<String> classes) {
+		StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
+		for (String c : classes) header.append(',').append(Csv.field("p_" + c));
+		return header.append(",status,reason").toString();
+	}
+}

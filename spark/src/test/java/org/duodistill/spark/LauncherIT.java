@@ -1,0 +1,75 @@
+package org.duodistill.spark;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * bin/duodistill-spark as the README runs it after {@code mvn package}: a JVM of its own, local[*],
+ * Spark from spark/target/spark-lib, nothing downloaded.
+ */
+class LauncherIT {
+	static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+	@TempDir
+	static Path tmp;
+	static Path model;
+
+	record Run(int code, String out, String err) {}
+
+	static Run run(String launcher, String... args) throws IOException, InterruptedException {
+		List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin").resolve(launcher).toString()));
+		cmd.addAll(List.of(args));
+		Path out = Files.createTempFile(tmp, "out", ".txt");
+		Path err = Files.createTempFile(tmp, "err", ".txt");
+		Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+		assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finished");
+		return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+	}
+
+	@BeforeAll
+	static void trainWithTheCommandLine() throws Exception {
+		model = tmp.resolve("model");
+		Run t = run("duodistill", "train", "--data", "sample-images", "--output", model.toString(), "--teacher-arch", "resnet10-w8",
+				"--student-arch", "resnet10-w4", "--size", "32", "--epochs", "1", "--threads", "2");
+		assertEquals(0, t.code(), t.toString());
+	}
+
+	@Test
+	void classifiesAFolderInLocalModeAndWritesCsvThroughTheCommitter() throws Exception {
+		Path out = tmp.resolve("coronal.csv");
+		Run r = run("duodistill-spark", "classify", "--model", model.toString(), "--input", "sample-images/coronal", "--output", out.toString());
+		assertEquals(0, r.code(), r.toString());
+		assertTrue(r.out().contains("100 prediction(s)") && r.out().contains("model loaded 1 time(s)"), r.out());
+		assertTrue(Files.exists(out.resolve("_SUCCESS")));
+		List<String> lines;
+		try (Stream<Path> s = Files.list(out)) {
+			Path part = s.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
+			lines = Files.readAllLines(part);
+		}
+		assertEquals("file,slice,predicted,confidence,p_axial,p_coronal,p_sagittal,status,reason", lines.get(0));
+		assertEquals(101, lines.size());
+		assertTrue(lines.get(1).startsWith("sample-images/coronal/") && lines.get(1).endsWith(",ok,"), lines.get(1));
+		assertTrue(r.err().lines().noneMatch(l -> l.contains(" INFO ")), "Spark's INFO log stays quiet: " + r.err());
+	}
+
+	@Test
+	void aMissingModelFailsBeforeSparkStarts() throws Exception {
+		Path missing = tmp.resolve("nothing-here");
+		Run r = run("duodistill-spark", "evaluate", "--model", missing.toString(), "--data", "sample-images");
+		assertEquals(1, r.code(), r.toString());
+		assertEquals(List.of("duodistill-spark: error: " + missing + ": model folder not found"), r.err().strip().lines().toList());
+	}
+}
