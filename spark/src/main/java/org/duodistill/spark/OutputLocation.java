@@ -4,6 +4,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,6 +36,36 @@ final class OutputLocation {
 		Path p = new Path(location);
 		FileSystem fs = p.getFileSystem(conf);
 		if (fs.exists(p) && !fs.delete(p, true)) throw new IOException(location + ": cannot remove the existing output");
+	}
+
+	/**
+	 * After a failed write: waits for the job's remaining tasks (a failed job's running tasks finish
+	 * after it, and may create the committer's temporary folder again), then removes the output
+	 * folder if it holds nothing but the committer's leftovers, so the next run starts clean.
+	 * Anything that looks like data or a {@code _SUCCESS} marker is left alone.
+	 */
+	static void removeFailedOutput(SparkContext sc, String location, Configuration conf) {
+		long deadline = System.nanoTime() + 60_000_000_000L;
+		while (sc.statusTracker().getActiveStageIds().length > 0 && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(50);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+		try {
+			Path p = new Path(location);
+			FileSystem fs = p.getFileSystem(conf);
+			if (!fs.exists(p) || !fs.getFileStatus(p).isDirectory()) return;
+			for (FileStatus f : fs.listStatus(p)) {
+				String n = f.getPath().getName();
+				if (!n.equals("_temporary") && !n.startsWith(".")) return;
+			}
+			fs.delete(p, true);
+		} catch (IOException e) {
+			// the failure being reported matters more than the leftovers; the next run names them
+		}
 	}
 
 	/** Small text (the metrics) written beside the target under a temporary name, then renamed over it. */

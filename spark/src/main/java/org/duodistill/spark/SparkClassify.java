@@ -76,11 +76,17 @@ final class SparkClassify {
 			} else {
 				boolean onePart = !a.flag("part-per-partition");
 				if (a.flag("overwrite")) OutputLocation.delete(output, spark.sparkContext().hadoopConfiguration());
-				if (text) {
-					CsvOutput.write(rows, header(classes), output, onePart, spark.sparkContext().hadoopConfiguration());
-				} else {
-					Dataset<Row> table = spark.createDataFrame(rows, schema(classes)).drop("_order");
-					(onePart ? table.coalesce(1) : table).write().mode(SaveMode.ErrorIfExists).parquet(output);
+				try {
+					if (text) {
+						CsvOutput.write(rows, header(classes), output, onePart, spark.sparkContext().hadoopConfiguration());
+					} else {
+						Dataset<Row> table = spark.createDataFrame(rows, schema(classes)).drop("_order");
+						(onePart ? table.coalesce(1) : table).write().mode(SaveMode.ErrorIfExists).parquet(output);
+					}
+				} catch (Exception e) {
+					// Spark's job failures are checked exceptions thrown from Scala; rethrown as they are
+					OutputLocation.removeFailedOutput(spark.sparkContext(), output, spark.sparkContext().hadoopConfiguration());
+					throw e;
 				}
 				out.println(String.format(Locale.ROOT, "%s: %d prediction(s)%s (%s, %d file(s) in %d partition(s), %.1f s; model loaded %d time(s), %.2f s)",
 						output, predictions, skipped.isEmpty() ? "" : ", " + skipped.size() + " file(s) skipped", format, files.size(),
