@@ -2,17 +2,11 @@ package org.duodistill.spark;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.duodistill.cli.Main;
+import org.duodistill.spark.SparkFixture.Run;
 import org.duodistill.data.Csv;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,89 +20,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Spark job in local mode (two task slots) against the single-machine commands, in one JVM with
- * the real PyTorch engine: a tiny model trained on the sample images, a folder of 30 PNGs, a
- * 15-frame DICOM volume, a damaged DICOM, a cut-off PNG and a text file.
+ * the real PyTorch engine, on {@link SparkFixture}'s data.
  */
 class SparkJobTest {
-	static final Path SAMPLES = Path.of("..", "sample-images");
-	static final Path DICOM = Path.of("..", "src", "test", "resources", "data", "dicom");
-
-	@TempDir
-	static Path tmp;
-	static Path model;
-	static Path images;
-	static Path labelled;
-	static SparkSession spark;
-
-	record Run(int code, String out, String err) {}
-
-	@BeforeAll
-	static void setUp() throws IOException {
-		System.setProperty("java.awt.headless", "true");
-		images = tmp.resolve("images");
-		labelled = tmp.resolve("labelled");
-		for (String c : List.of("axial", "coronal", "sagittal")) {
-			Files.createDirectories(labelled.resolve(c));
-			List<Path> some;
-			try (Stream<Path> s = Files.list(SAMPLES.resolve(c))) {
-				some = s.sorted().limit(10).toList();
-			}
-			for (Path p : some) {
-				Files.createDirectories(images.resolve(c));
-				Files.copy(p, images.resolve(c).resolve(p.getFileName()));
-				Files.copy(p, labelled.resolve(c).resolve(p.getFileName()));
-			}
-		}
-		Files.copy(DICOM.resolve("rtdose.dcm"), images.resolve("rtdose.dcm"));
-		Files.copy(DICOM.resolve("MR_truncated.dcm"), images.resolve("MR_truncated.dcm"));
-		byte[] png = Files.readAllBytes(images.resolve("axial").resolve(Files.list(images.resolve("axial")).sorted().findFirst().orElseThrow().getFileName()));
-		Files.write(images.resolve("cut-off.png"), java.util.Arrays.copyOf(png, 120));
-		Files.writeString(images.resolve("notes.txt"), "not an image\n");
-		Files.write(labelled.resolve("axial").resolve("zz-cut-off.png"), java.util.Arrays.copyOf(png, 120));
-
-		model = tmp.resolve("model");
-		Run t = core("train", "--data", labelled, "--output", model, "--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4",
-				"--size", "32", "--epochs", "1", "--batch", "8", "--seed", "3");
-		assertEquals(0, t.code(), t.toString());
-		spark = SparkSession.builder().master("local[2]").appName("SparkJobTest").config("spark.ui.enabled", "false").getOrCreate();
-	}
-
-	@AfterAll
-	static void tearDown() {
-		if (spark != null) spark.stop();
-	}
+	static final Path tmp = SparkFixture.tmp;
+	static final Path model = SparkFixture.model;
+	static final Path images = SparkFixture.images;
+	static final Path labelled = SparkFixture.labelled;
+	static final SparkSession spark = SparkFixture.spark;
 
 	static Run core(Object... args) {
-		return run(true, args);
+		return SparkFixture.core(args);
 	}
 
 	static Run job(Object... args) {
-		return run(false, args);
+		return SparkFixture.job(args);
 	}
 
-	private static Run run(boolean core, Object... args) {
-		String[] a = new String[args.length];
-		for (int i = 0; i < args.length; i++) a[i] = args[i].toString();
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-			int code = core ? Main.run(a, o, e) : SparkMain.run(spark, a, o, e);
-			return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-		}
-	}
-
-	/** The part files of a Spark CSV output, in part order, header lines dropped after the first. */
 	static List<String> csvLines(Path folder) throws IOException {
-		List<Path> parts;
-		try (Stream<Path> s = Files.list(folder)) {
-			parts = s.filter(p -> p.getFileName().toString().startsWith("part-") && p.toString().endsWith(".csv")).sorted().toList();
-		}
-		List<String> lines = new ArrayList<>();
-		for (Path p : parts) {
-			List<String> l = Files.readAllLines(p);
-			lines.addAll(lines.isEmpty() ? l : l.subList(1, l.size()));
-		}
-		return lines;
+		return SparkFixture.csvLines(folder);
 	}
 
 	@Test
