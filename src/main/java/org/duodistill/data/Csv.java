@@ -35,6 +35,26 @@ public final class Csv {
 		return out;
 	}
 
+	/** A CSV line that holds data: its number in the file (from 1), its text and its fields. */
+	public record Line(int number, String text, List<String> fields) {}
+
+	/**
+	 * The data lines of a CSV, blank lines and {@code #} comments left out. Excel's "CSV UTF-8" starts
+	 * with a byte-order mark, which Java's decoder keeps; it is removed.
+	 */
+	public static List<Line> lines(java.io.BufferedReader r) throws java.io.IOException {
+		List<Line> out = new ArrayList<>();
+		String line;
+		int number = 0;
+		while ((line = r.readLine()) != null) {
+			number++;
+			if (number == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
+			if (line.isBlank() || line.startsWith("#")) continue;
+			out.add(new Line(number, line, parseLine(line)));
+		}
+		return out;
+	}
+
 	/** A probability or confidence as {@code classify} writes it: six decimals. */
 	public static String probability(float v) {
 		return String.format(java.util.Locale.ROOT, "%.6f", v);

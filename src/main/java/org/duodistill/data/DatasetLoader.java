@@ -280,15 +280,11 @@ public final class DatasetLoader {
 		List<Entry> entries = new ArrayList<>();
 		Path base = csv.toAbsolutePath().getParent();
 		try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-			String line;
-			int lineNo = 0;
 			boolean firstRow = true;
-			while ((line = r.readLine()) != null) {
-				lineNo++;
-				// Excel's "CSV UTF-8" starts with a byte-order mark, which Java's decoder keeps.
-				if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
-				if (line.isBlank() || line.startsWith("#")) continue;
-				List<String> cols = Csv.parseLine(line);
+			for (Csv.Line l : Csv.lines(r)) {
+				List<String> cols = l.fields();
+				int lineNo = l.number();
+				String line = l.text();
 				boolean header = firstRow && cols.get(0).trim().equalsIgnoreCase("path");
 				firstRow = false;
 				if (header) continue;

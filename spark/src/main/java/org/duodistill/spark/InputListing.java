@@ -161,20 +161,15 @@ final class InputListing {
 	private static List<String[]> csvRows(FileSystem fs, org.apache.hadoop.fs.Path csv, boolean labels) throws IOException, DatasetException {
 		List<String[]> rows = new ArrayList<>();
 		try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(csv), StandardCharsets.UTF_8))) {
-			String line;
-			int lineNo = 0;
 			boolean first = true;
-			while ((line = r.readLine()) != null) {
-				lineNo++;
-				if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
-				if (line.isBlank() || line.startsWith("#")) continue;
-				List<String> cols = Csv.parseLine(line);
+			for (Csv.Line l : Csv.lines(r)) {
+				List<String> cols = l.fields();
 				String head = cols.get(0).trim().toLowerCase(Locale.ROOT);
 				boolean header = first && (head.equals("path") || head.equals("file"));
 				first = false;
 				if (header) continue;
 				if (labels && (cols.size() < 2 || cols.get(1).isBlank())) {
-					throw new DatasetException(csv + " line " + lineNo + ": expected path,label[,split], got '" + line + "'");
+					throw new DatasetException(csv + " line " + l.number() + ": expected path,label[,split], got '" + l.text() + "'");
 				}
 				rows.add(cols.toArray(new String[0]));
 			}
