@@ -7,6 +7,7 @@ import org.duodistill.model.Engines;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +21,18 @@ final class ExecutorModels {
 
 	private ExecutorModels() {}
 
+	/** The model folder again, from the files Spark fetched for this executor, in a folder removed at exit. */
+	private static Path assemble(String name) throws IOException {
+		Path dir = Files.createTempDirectory("duodistill-spark-executor-model-");
+		dir.toFile().deleteOnExit();
+		for (String f : ModelStaging.FILES) {
+			Path target = dir.resolve(f);
+			Files.copy(Path.of(SparkFiles.get(ModelStaging.shippedName(name, f))), target);
+			target.toFile().deleteOnExit();
+		}
+		return dir;
+	}
+
 	/** @param loads counts actual loads (one per executor JVM), {@code loadNanos} their time */
 	static Classifier classifier(ShippedModel m, LongAccumulator loads, LongAccumulator loadNanos) {
 		return LOADED.computeIfAbsent(m.name(), name -> {
@@ -27,7 +40,7 @@ final class ExecutorModels {
 			// libtorch reads its thread count once, when the engine starts in this JVM
 			Engines.configure(m.threadsHere());
 			try {
-				Classifier c = Classifier.open(Path.of(SparkFiles.get(name)), Engines.device(m.device()));
+				Classifier c = Classifier.open(assemble(name), Engines.device(m.device()));
 				loads.add(1);
 				loadNanos.add(System.nanoTime() - t0);
 				return c;

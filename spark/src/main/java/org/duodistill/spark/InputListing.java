@@ -50,7 +50,10 @@ final class InputListing {
 		if (Locations.hasGlob(input)) return numbered(glob(input));
 		if (Locations.isLocal(input)) {
 			List<InputFile> out = new ArrayList<>();
-			for (Path p : FolderClassification.files(Locations.localPath(input))) out.add(InputFile.unlabelled(out.size(), p.toString()));
+			// shown as classify shows it, read by its absolute path (executors on a cluster run in other folders)
+			for (Path p : FolderClassification.files(Locations.localPath(input))) {
+				out.add(new InputFile(out.size(), p.toString(), p.toAbsolutePath().toString(), null, null));
+			}
 			return out;
 		}
 		FileSystem fs = Locations.fileSystem(input, conf);
@@ -68,7 +71,7 @@ final class InputListing {
 			DatasetLoader.Listing l = DatasetLoader.entries(source);
 			List<InputFile> out = new ArrayList<>();
 			for (DatasetLoader.Entry e : l.entries()) {
-				out.add(new InputFile(out.size(), e.file().toString(), e.file().toString(), e.label(), e.split().name()));
+				out.add(new InputFile(out.size(), e.file().toString(), e.file().toAbsolutePath().toString(), e.label(), e.split().name()));
 			}
 			List<String> setAside = new ArrayList<>();
 			for (SkippedFile f : l.skipped()) setAside.add(f.file() + ": " + f.reason());

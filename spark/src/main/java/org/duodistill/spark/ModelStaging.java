@@ -9,6 +9,7 @@ import org.duodistill.model.TensorFileException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Checks the model folder on the driver before any task runs (a missing or broken model fails the
@@ -20,6 +21,14 @@ final class ModelStaging {
 	record Staged(SavedModel model, ShippedModel shipped) {}
 
 	private ModelStaging() {}
+
+	/** What a model folder holds that inference reads. */
+	static final List<String> FILES = List.of(ModelFolder.MODEL_JSON, ModelFolder.WEIGHTS);
+
+	/** The name a model folder's file travels under: unique to the model's content, since Spark refuses one name added twice with different files. */
+	static String shippedName(String modelName, String file) {
+		return modelName + "-" + file;
+	}
 
 	/** A local model folder that is not there, or is not a model, fails the command before Spark starts. */
 	static void precheck(String modelLocation) throws TensorFileException {
@@ -34,16 +43,15 @@ final class ModelStaging {
 	static Staged stage(SparkSession spark, String modelLocation, String device, int threads) throws IOException {
 		Path local = Locations.isLocal(modelLocation) ? Locations.localPath(modelLocation) : fetch(spark, modelLocation);
 		SavedModel model = ModelFolder.read(local);
-		// the name is unique to the content: Spark refuses one name added twice with different files
 		String name = "duodistill-model-" + ModelFolder.sha256(local.resolve(ModelFolder.MODEL_JSON)).substring(0, 16);
-		Path parent = temporaryFolder("duodistill-spark-model-");
-		Path staged = Files.createDirectories(parent.resolve(name));
-		staged.toFile().deleteOnExit();
-		for (String f : new String[] {ModelFolder.MODEL_JSON, ModelFolder.WEIGHTS}) {
-			Files.copy(local.resolve(f), staged.resolve(f));
-			staged.resolve(f).toFile().deleteOnExit();
+		// Spark ships single files to a cluster (a local folder only in local mode): the folder's two files go one by one
+		Path staging = temporaryFolder("duodistill-spark-model-");
+		for (String f : FILES) {
+			Path copy = staging.resolve(shippedName(name, f));
+			Files.copy(local.resolve(f), copy);
+			copy.toFile().deleteOnExit();
+			spark.sparkContext().addFile(copy.toUri().toString());
 		}
-		spark.sparkContext().addFile(staged.toUri().toString(), true);
 		return new Staged(model, new ShippedModel(name, device, threads));
 	}
 

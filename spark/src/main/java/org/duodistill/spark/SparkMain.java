@@ -105,6 +105,9 @@ public final class SparkMain {
 		if (master != null) b.master(master);
 		else if (!conf.contains("spark.master")) b.master("local[*]");
 		String effective = master != null ? master : conf.get("spark.master", "local[*]");
+		// started by bin/duodistill-spark with --master URL (client mode): executors get the job's jars from the driver
+		String ownJars = System.getProperty("duodistill.spark.jars");
+		if (!effective.startsWith("local") && ownJars != null && !conf.contains("spark.jars")) b.config("spark.jars", ownJars);
 		// a batch job on one machine needs no web UI (nor its port)
 		if (effective.startsWith("local") && !conf.contains("spark.ui.enabled")) b.config("spark.ui.enabled", "false");
 		SparkSession spark = b.getOrCreate();

@@ -36,14 +36,14 @@ class ModuleBoundaryTest {
 	}
 
 	@Test
-	void tasksAtOnceFollowTheMasterOrTheExecutorCores() {
-		assertEquals(1, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "local"), 8));
-		assertEquals(3, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "local[3]"), 8));
-		assertEquals(8, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "local[*]"), 8));
-		assertEquals(2, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "local[2,4]"), 8));
-		assertEquals(4, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "yarn").set("spark.executor.cores", "4"), 16));
-		assertEquals(2, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "yarn").set("spark.executor.cores", "4").set("spark.task.cpus", "2"), 16));
-		assertEquals(16, ShippedModel.concurrentTasks(new SparkConf().set("spark.master", "spark://h:7077"), 16));
+	void libtorchThreadsPerTaskAreTheTasksShareOfTheCores() {
+		assertEquals(8, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "local"), 8));
+		assertEquals(2, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "local[4]"), 8));
+		assertEquals(1, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "local[*]"), 8));
+		assertEquals(1, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "local[2]"), 2), "the tests' and the benchmark's case");
+		assertEquals(4, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "local[2,3]"), 8), "local[N,retries]");
+		assertEquals(1, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "yarn").set("spark.executor.cores", "4"), 16));
+		assertEquals(2, ShippedModel.threadsPerTask(new SparkConf().set("spark.master", "spark://h:7077").set("spark.task.cpus", "2"), 16));
 		assertFalse(Locations.isLocal("hdfs://nn/x"));
 		assertTrue(Locations.isLocal("C:\\data\\x.png") && Locations.isLocal("/data/x.png") && Locations.isLocal("file:/data/x.png"));
 	}
