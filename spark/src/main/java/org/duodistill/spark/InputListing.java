@@ -129,14 +129,16 @@ final class InputListing {
 
 	/**
 	 * A CSV (first column the path, an optional header row starting with {@code path} or {@code file})
-	 * or a Parquet file (column {@code path} or {@code file}); labelled lists add {@code label} and an
+	 * or Parquet (a file or Spark's folder of parts; column {@code path} or {@code file}); labelled lists add {@code label} and an
 	 * optional {@code split}. Relative paths are relative to the list's folder.
 	 */
 	private Listing fromList(String list, boolean labels) throws IOException, DatasetException {
 		org.apache.hadoop.fs.Path listPath = Locations.hadoopPath(list);
 		FileSystem fs = listPath.getFileSystem(conf);
-		if (!fs.isFile(listPath)) throw new DatasetException(list + ": list of files not found");
-		List<String[]> rows = list.toLowerCase(Locale.ROOT).endsWith(".parquet") ? parquetRows(list, labels) : csvRows(fs, listPath, labels);
+		boolean parquet = list.toLowerCase(Locale.ROOT).endsWith(".parquet");
+		// Spark writes Parquet as a folder of parts; a CSV list is one file
+		if (parquet ? !fs.exists(listPath) : !fs.isFile(listPath)) throw new DatasetException(list + ": list of files not found");
+		List<String[]> rows = parquet ? parquetRows(list, labels) : csvRows(fs, listPath, labels);
 		org.apache.hadoop.fs.Path base = listPath.getParent();
 		List<InputFile> files = new ArrayList<>();
 		for (String[] r : rows) {

@@ -46,7 +46,7 @@ final class OutputLocation {
 	 */
 	static void removeFailedOutput(SparkContext sc, String location, Configuration conf) {
 		long deadline = System.nanoTime() + 60_000_000_000L;
-		while (sc.statusTracker().getActiveStageIds().length > 0 && System.nanoTime() < deadline) {
+		while (busy(sc) && System.nanoTime() < deadline) {
 			try {
 				Thread.sleep(50);
 			} catch (InterruptedException e) {
@@ -66,6 +66,13 @@ final class OutputLocation {
 		} catch (IOException e) {
 			// the failure being reported matters more than the leftovers; the next run names them
 		}
+	}
+
+	/** A stage still running, or a task still running after its stage was cancelled (tasks finish their current step first). */
+	private static boolean busy(SparkContext sc) {
+		if (sc.statusTracker().getActiveStageIds().length > 0) return true;
+		for (var e : sc.statusTracker().getExecutorInfos()) if (e.numRunningTasks() > 0) return true;
+		return false;
 	}
 
 	/** Small text (the metrics) written beside the target under a temporary name, then renamed over it. */

@@ -126,6 +126,41 @@ class SparkJobTest {
 	}
 
 	@Test
+	void evaluateScoresTheTestSplitAsTheSingleMachineDoes() throws IOException {
+		Path split = tmp.resolve("split");
+		for (String c : List.of("axial", "coronal", "sagittal")) {
+			List<Path> files;
+			try (Stream<Path> s = Files.list(labelled.resolve(c))) {
+				files = s.filter(p -> p.toString().endsWith(".png") && !p.getFileName().toString().startsWith("zz")).sorted().toList();
+			}
+			for (int i = 0; i < files.size(); i++) {
+				Path to = split.resolve(i < 7 ? "train" : "test").resolve(c).resolve(files.get(i).getFileName());
+				Files.createDirectories(to.getParent());
+				Files.copy(files.get(i), to);
+			}
+		}
+		Run single = core("evaluate", "--model", model, "--data", split);
+		Run s = job("evaluate", "--model", model, "--data", split);
+		assertEquals(0, s.code(), s.toString());
+		assertEquals(single.out(), s.out());
+		assertTrue(s.out().contains("\nn,9\n"), "3 test images per class: " + s.out());
+		// the same files as a Parquet list path,label,split
+		Path list = tmp.resolve("split-list.parquet");
+		List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+		try (Stream<Path> w = Files.walk(split)) {
+			for (Path p : w.filter(Files::isRegularFile).sorted().toList()) {
+				Path rel = split.relativize(p);
+				rows.add(org.apache.spark.sql.RowFactory.create(p.toAbsolutePath().toString(), rel.getName(1).toString(), rel.getName(0).toString()));
+			}
+		}
+		var schema = new org.apache.spark.sql.types.StructType().add("path", "string").add("label", "string").add("split", "string");
+		spark.createDataFrame(rows, schema).write().parquet(list.toString());
+		Run fromList = job("evaluate", "--model", model, "--data", list);
+		assertEquals(0, fromList.code(), fromList.toString());
+		assertEquals(single.out(), fromList.out(), "the same metrics from a Parquet list");
+	}
+
+	@Test
 	void aMissingModelFailsBeforeAnyTaskRuns() {
 		spark.sparkContext().setJobGroup("missing-model", "missing model", false);
 		try {
@@ -176,13 +211,21 @@ class SparkJobTest {
 		}
 	}
 
+	private static List<String> listing(Path dir) {
+		try (Stream<Path> s = Files.walk(dir)) {
+			return s.map(p -> dir.relativize(p).toString()).sorted().toList();
+		} catch (IOException e) {
+			return List.of(e.toString());
+		}
+	}
+
 	/** Four write tasks, the second one's commit fails after the first has committed its part. */
 	private void interruptedWrite(Path out, String message) throws IOException {
 		Run r = job("classify", "--model", model, "--input", images, "--output", out, "--partitions", "4", "--part-per-partition");
 		assertEquals(1, r.code(), r.toString());
 		assertTrue(r.err().contains(message), r.err());
 		// the committer never put a part file or _SUCCESS in place, and the job removed what its tasks left behind
-		assertFalse(Files.exists(out), "nothing left at " + out);
+		assertFalse(Files.exists(out), () -> "nothing left at " + out + ": " + listing(out));
 		Run again = job("classify", "--model", model, "--input", images.resolve("axial"), "--output", out);
 		assertEquals(0, again.code(), "the same command then runs without --overwrite: " + again);
 		assertTrue(Files.exists(out.resolve("_SUCCESS")));
