@@ -44,6 +44,12 @@ final class InputListing {
 		this.conf = spark.sparkContext().hadoopConfiguration();
 	}
 
+	/** A local input that is not there fails the command before Spark starts (globs and other file systems are looked at later). */
+	static void precheck(String input) {
+		if (input == null || !Locations.isLocal(input) || Locations.hasGlob(input)) return;
+		if (!Files.exists(Locations.localPath(input))) throw new IllegalArgumentException(input + ": input file or folder not found");
+	}
+
 	/** {@code classify --input}: a folder, a file, a glob, or a .csv/.parquet list of paths. */
 	List<InputFile> unlabelled(String input) throws IOException, DatasetException {
 		if (isList(input)) return fromList(input, false).files();

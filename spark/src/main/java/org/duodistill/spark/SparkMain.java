@@ -46,9 +46,10 @@ public final class SparkMain {
 			Args a = parse(args);
 			master = a.get("master", null);
 			ModelStaging.precheck(a.get("model", null));
+			InputListing.precheck(a.get(args[0].equals("classify") ? "input" : "data", null));
 		} catch (UsageException e) {
 			return usage(e, err);
-		} catch (TensorFileException e) {
+		} catch (TensorFileException | IllegalArgumentException e) {
 			err.println("duodistill-spark: error: " + oneLine(e.getMessage()));
 			return 1;
 		}

@@ -66,10 +66,13 @@ class LauncherIT {
 	}
 
 	@Test
-	void aMissingModelFailsBeforeSparkStarts() throws Exception {
+	void aMissingModelOrInputFailsBeforeSparkStarts() throws Exception {
 		Path missing = tmp.resolve("nothing-here");
 		Run r = run("duodistill-spark", "evaluate", "--model", missing.toString(), "--data", "sample-images");
 		assertEquals(1, r.code(), r.toString());
 		assertEquals(List.of("duodistill-spark: error: " + missing + ": model folder not found"), r.err().strip().lines().toList());
+		Run noInput = run("duodistill-spark", "classify", "--model", model.toString(), "--input", missing.toString());
+		assertEquals(1, noInput.code(), noInput.toString());
+		assertEquals(List.of("duodistill-spark: error: " + missing + ": input file or folder not found"), noInput.err().strip().lines().toList());
 	}
 }
