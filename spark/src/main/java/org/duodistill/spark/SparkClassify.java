@@ -61,14 +61,13 @@ final class SparkClassify {
 		try {
 			// counting runs the inference once, in parallel, into the cache; writing then reads the cache in listing order
 			long total = rows.count();
-			List<Row> skipped = rows.filter(r -> UNREADABLE.equals(r.getString(r.size() - 2))).collect();
-			long predictions = total - skipped.size();
-			int shown = 0;
-			for (Row r : skipped) {
-				if (shown++ < 20) err.println("skipped " + r.getString(1) + ": " + r.getString(r.size() - 1));
-			}
-			if (skipped.size() > 20) err.println("... and " + (skipped.size() - 20) + " more skipped file(s): rows with status " + UNREADABLE);
-			if (predictions == 0) throw new IllegalArgumentException(input + ": no readable images (" + skipped.size() + " file(s) skipped)");
+			JavaRDD<Row> unreadable = rows.filter(r -> UNREADABLE.equals(r.getString(r.size() - 2)));
+			long skipped = unreadable.count();
+			long predictions = total - skipped;
+			// the reasons are in the output; the console gets the first few
+			for (Row r : unreadable.take(20)) err.println("skipped " + r.getString(1) + ": " + r.getString(r.size() - 1));
+			if (skipped > 20) err.println("... and " + (skipped - 20) + " more skipped file(s): rows with status " + UNREADABLE);
+			if (predictions == 0) throw new IllegalArgumentException(input + ": no readable images (" + skipped + " file(s) skipped)");
 			if (output == null) {
 				out.println(header(classes));
 				Iterator<String> it = CsvOutput.lines(rows);
@@ -89,7 +88,7 @@ final class SparkClassify {
 					throw e;
 				}
 				out.println(String.format(Locale.ROOT, "%s: %d prediction(s)%s (%s, %d file(s) in %d partition(s), %.1f s; model loaded %d time(s), %.2f s)",
-						output, predictions, skipped.isEmpty() ? "" : ", " + skipped.size() + " file(s) skipped", format, files.size(),
+						output, predictions, skipped == 0 ? "" : ", " + skipped + " file(s) skipped", format, files.size(),
 						rows.getNumPartitions(), (System.nanoTime() - t0) / 1e9, loads.value(), loadNanos.value() / 1e9));
 			}
 			return 0;
