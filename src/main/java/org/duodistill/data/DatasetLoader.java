@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,11 @@ public final class DatasetLoader {
 		this.progress = progress == null ? s -> {} : progress;
 		this.options = ReadOptions.DEFAULT.withTargetSize(size);
 	}
+
+	/** Why a folder beside train/val/test is passed over, in the import report. */
+	public static final String NOT_A_SPLIT = "folder beside the train/val/test folders is not a split; its files were not used";
+	/** Why a file outside the class folders is passed over, in the import report. */
+	public static final String NOT_IN_A_CLASS_FOLDER = "not inside a class folder";
 
 	/** One file to read with its label (null for unlabelled) and split. */
 	public record Entry(Path file, String label, Split split) {}
@@ -200,9 +206,9 @@ public final class DatasetLoader {
 			for (Path c : children) {
 				if (hidden(c) || splitFolder(c) != null) continue;
 				if (Files.isDirectory(c)) {
-					skipped.add(new SkippedFile(c, "folder beside the train/val/test folders is not a split; its files were not used"));
+					skipped.add(new SkippedFile(c, NOT_A_SPLIT));
 				} else if (!documentation(c)) {
-					skipped.add(new SkippedFile(c, "not inside a class folder"));
+					skipped.add(new SkippedFile(c, NOT_IN_A_CLASS_FOLDER));
 				}
 			}
 		} else {
@@ -213,9 +219,13 @@ public final class DatasetLoader {
 
 	/** The split a folder directly under the data folder stands for, or null when it is not a split folder. */
 	private static Split splitFolder(Path p) {
-		if (!Files.isDirectory(p)) return null;
+		return Files.isDirectory(p) ? splitOfFolderName(p.getFileName().toString()) : null;
+	}
+
+	/** The split a folder of this name holds (train/training, val/valid/validation, test/testing), else null. */
+	public static Split splitOfFolderName(String name) {
 		try {
-			Split s = Split.parse(p.getFileName().toString());
+			Split s = Split.parse(name);
 			return s == Split.UNASSIGNED ? null : s;
 		} catch (IllegalArgumentException e) {
 			return null;
@@ -229,7 +239,7 @@ public final class DatasetLoader {
 				String label = child.getFileName().toString();
 				for (Path f : walk(child)) entries.add(new Entry(f, label, split));
 			} else if (!documentation(child)) {
-				skipped.add(new SkippedFile(child, "not inside a class folder"));
+				skipped.add(new SkippedFile(child, NOT_IN_A_CLASS_FOLDER));
 			}
 		}
 	}
@@ -252,26 +262,39 @@ public final class DatasetLoader {
 
 	/** READMEs, licences and lists beside the class folders are expected, not data to report. */
 	private static boolean documentation(Path p) {
-		String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+		return documentationName(p.getFileName().toString());
+	}
+
+	/** See {@link #documentation(Path)}; by name, for listings of other file systems. */
+	public static boolean documentationName(String name) {
+		String n = name.toLowerCase(Locale.ROOT);
 		return n.startsWith("readme") || n.startsWith("license") || n.startsWith("licence") || n.endsWith(".md") || n.endsWith(".txt")
 				|| n.endsWith(".csv") || n.endsWith(".json");
 	}
 
 	/** The .img half of a NIfTI/Analyze .hdr/.img pair is read through its .hdr; it is not a second image. */
 	static boolean pairData(Path p) {
-		String n = p.getFileName().toString();
+		return pairData(p.getFileName().toString(), sibling -> Files.isRegularFile(p.resolveSibling(sibling)));
+	}
+
+	/** See {@link #pairData(Path)}; by name, {@code siblingIsFile} answering for a name in the same folder. */
+	public static boolean pairData(String n, Predicate<String> siblingIsFile) {
 		String lower = n.toLowerCase(Locale.ROOT);
 		int cut = lower.endsWith(".img") ? 4 : lower.endsWith(".img.gz") ? 7 : -1;
 		if (cut < 0) return false;
 		String stem = n.substring(0, n.length() - cut);
 		for (String ext : List.of(".hdr", ".hdr.gz", ".HDR", ".HDR.GZ")) {
-			if (Files.isRegularFile(p.resolveSibling(stem + ext))) return true;
+			if (siblingIsFile.test(stem + ext)) return true;
 		}
 		return false;
 	}
 
 	private static boolean hidden(Path p) {
-		String n = p.getFileName() == null ? "" : p.getFileName().toString();
+		return hiddenName(p.getFileName() == null ? "" : p.getFileName().toString());
+	}
+
+	/** Names the loader passes over without a word: dot files and folders, Thumbs.db, desktop.ini. */
+	public static boolean hiddenName(String n) {
 		return n.startsWith(".") || n.equals("Thumbs.db") || n.equals("desktop.ini");
 	}
 

@@ -54,7 +54,7 @@ public final class FolderClassification {
 	}
 
 	/** Names starting with a dot (.DS_Store, .git, ...) are not images to classify. */
-	static boolean hidden(Path relative) {
+	public static boolean hidden(Path relative) {
 		for (Path part : relative) if (part.toString().startsWith(".")) return true;
 		return false;
 	}

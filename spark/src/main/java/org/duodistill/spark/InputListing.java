@@ -65,7 +65,7 @@ final class InputListing {
 		FileSystem fs = Locations.fileSystem(input, conf);
 		org.apache.hadoop.fs.Path root = Locations.hadoopPath(input);
 		if (!fs.exists(root)) throw new IllegalArgumentException(input + ": input file or folder not found");
-		return numbered(fs.getFileStatus(root).isDirectory() ? walk(fs, root) : List.of(root.toString()));
+		return numbered(fs.getFileStatus(root).isDirectory() ? walk(fs, root, false) : List.of(root.toString()));
 	}
 
 	/** {@code evaluate --data}: class folders (optionally under train/val/test), or a .csv/.parquet list {@code path,label[,split]}. */
@@ -103,34 +103,50 @@ final class InputListing {
 		if (found == null || found.length == 0) throw new IllegalArgumentException(pattern + ": no file matches");
 		List<String> out = new ArrayList<>();
 		for (FileStatus s : found) {
-			if (hidden(s.getPath().getName())) continue;
-			if (s.isDirectory()) out.addAll(walk(fs, s.getPath()));
+			if (FolderClassification.hidden(Path.of(s.getPath().getName()))) continue;
+			if (s.isDirectory()) out.addAll(walk(fs, s.getPath(), false));
 			else out.add(shown(pattern, s.getPath()));
 		}
 		return out;
 	}
 
-	/** Regular files under {@code root}, names starting with a dot (and what lies below them) left out, sorted. */
-	private static List<String> walk(FileSystem fs, org.apache.hadoop.fs.Path root) throws IOException {
+	/**
+	 * Regular files under {@code root}, sorted, left out as the core leaves them out: for classify
+	 * ({@link FolderClassification#hidden}) anything under a dot name; in a class folder
+	 * ({@code labelled}) what the dataset loader passes over (hidden names, the .img half of a pair).
+	 */
+	private static List<String> walk(FileSystem fs, org.apache.hadoop.fs.Path root, boolean labelled) throws IOException {
 		List<String> out = new ArrayList<>();
 		String prefix = root.toString();
 		RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
 		while (it.hasNext()) {
-			LocatedFileStatus s = it.next();
-			String relative = s.getPath().toString().substring(Math.min(prefix.length(), s.getPath().toString().length()));
-			if (Arrays.stream(relative.split("/")).noneMatch(InputListing::hidden)) out.add(s.getPath().toString());
+			org.apache.hadoop.fs.Path p = it.next().getPath();
+			boolean keep;
+			if (labelled) {
+				org.apache.hadoop.fs.Path parent = p.getParent();
+				keep = !DatasetLoader.hiddenName(p.getName()) && !DatasetLoader.hiddenName(parent.getName())
+						&& !DatasetLoader.pairData(p.getName(), sibling -> isFile(fs, new org.apache.hadoop.fs.Path(parent, sibling)));
+			} else {
+				String relative = p.toString().substring(Math.min(prefix.length(), p.toString().length())).replaceFirst("^/+", "");
+				keep = relative.isEmpty() || !FolderClassification.hidden(Path.of(relative));
+			}
+			if (keep) out.add(p.toString());
 		}
 		out.sort(Comparator.naturalOrder());
 		return out;
 	}
 
+	private static boolean isFile(FileSystem fs, org.apache.hadoop.fs.Path p) {
+		try {
+			return fs.isFile(p);
+		} catch (IOException e) {
+			return false;
+		}
+	}
+
 	/** Local glob matches are shown as plain paths, as {@code classify} shows them. */
 	private static String shown(String pattern, org.apache.hadoop.fs.Path p) {
 		return Locations.isLocal(pattern) && !pattern.startsWith("file:") ? p.toUri().getPath() : p.toString();
-	}
-
-	private static boolean hidden(String name) {
-		return name.startsWith(".") || name.equals("Thumbs.db") || name.equals("desktop.ini");
 	}
 
 	/**
@@ -217,18 +233,19 @@ final class InputListing {
 		FileSystem fs = root.getFileSystem(conf);
 		if (!fs.exists(root)) throw new DatasetException(data + ": data folder or CSV file not found");
 		List<FileStatus> children = sorted(fs.listStatus(root));
-		boolean splitLayout = children.stream().anyMatch(c -> c.isDirectory() && !hidden(c.getPath().getName()) && splitOf(c.getPath().getName()) != null);
+		boolean splitLayout = children.stream().anyMatch(c -> splitOf(c) != null);
 		List<InputFile> files = new ArrayList<>();
 		List<String> skipped = new ArrayList<>();
 		if (splitLayout) {
 			for (Split s : List.of(Split.TRAIN, Split.VAL, Split.TEST)) {
 				for (FileStatus c : children) {
-					if (c.isDirectory() && !hidden(c.getPath().getName()) && splitOf(c.getPath().getName()) == s) classes(fs, c.getPath(), s, files, skipped);
+					if (splitOf(c) == s) classes(fs, c.getPath(), s, files, skipped);
 				}
 			}
 			for (FileStatus c : children) {
-				if (hidden(c.getPath().getName()) || (c.isDirectory() && splitOf(c.getPath().getName()) != null)) continue;
-				skipped.add(c.getPath() + (c.isDirectory() ? ": folder beside the train/val/test folders is not a split; its files were not used" : ": not inside a class folder"));
+				String name = c.getPath().getName();
+				if (DatasetLoader.hiddenName(name) || splitOf(c) != null || (!c.isDirectory() && DatasetLoader.documentationName(name))) continue;
+				skipped.add(c.getPath() + ": " + (c.isDirectory() ? DatasetLoader.NOT_A_SPLIT : DatasetLoader.NOT_IN_A_CLASS_FOLDER));
 			}
 		} else {
 			classes(fs, root, Split.UNASSIGNED, files, skipped);
@@ -239,12 +256,12 @@ final class InputListing {
 	private static void classes(FileSystem fs, org.apache.hadoop.fs.Path dir, Split split, List<InputFile> files, List<String> skipped) throws IOException {
 		for (FileStatus c : sorted(fs.listStatus(dir))) {
 			String name = c.getPath().getName();
-			if (hidden(name)) continue;
+			if (DatasetLoader.hiddenName(name)) continue;
 			if (!c.isDirectory()) {
-				skipped.add(c.getPath() + ": not inside a class folder");
+				if (!DatasetLoader.documentationName(name)) skipped.add(c.getPath() + ": " + DatasetLoader.NOT_IN_A_CLASS_FOLDER);
 				continue;
 			}
-			for (String f : walk(fs, c.getPath())) files.add(new InputFile(files.size(), f, f, name, split.name()));
+			for (String f : walk(fs, c.getPath(), true)) files.add(new InputFile(files.size(), f, f, name, split.name()));
 		}
 	}
 
@@ -254,12 +271,9 @@ final class InputListing {
 		return l;
 	}
 
-	private static Split splitOf(String name) {
-		try {
-			Split s = Split.parse(name);
-			return s == Split.UNASSIGNED ? null : s;
-		} catch (IllegalArgumentException e) {
-			return null;
-		}
+	/** The split a visible folder holds, as the dataset loader reads it; null for anything else. */
+	private static Split splitOf(FileStatus c) {
+		String name = c.getPath().getName();
+		return c.isDirectory() && !DatasetLoader.hiddenName(name) ? DatasetLoader.splitOfFolderName(name) : null;
 	}
 }
