@@ -35,11 +35,7 @@ public final class EvaluationJob {
 	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers) throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
 		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).load(data, false);
-		List<String> unknown = new ArrayList<>();
-		for (String c : ds.classes()) if (!model.classes().contains(c)) unknown.add(c);
-		if (!unknown.isEmpty()) {
-			throw new DatasetException(data + ": class(es) " + unknown + " are not known to the model, which predicts " + model.classes());
-		}
+		checkClasses(model, ds.classes(), data);
 		List<Sample> samples = ds.split(Split.TEST).isEmpty() ? ds.samples() : ds.split(Split.TEST);
 		if (samples.isEmpty()) throw new DatasetException(data + ": no usable labelled images");
 		List<Sample> remapped = new ArrayList<>(samples.size());
@@ -51,6 +47,15 @@ public final class EvaluationJob {
 				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
 			Metrics metrics = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
 			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds.fingerprint(), data));
+		}
+	}
+
+	/** Labelled data may only name classes the model predicts (the metrics are over the model's classes). */
+	public static void checkClasses(SavedModel model, java.util.Collection<String> dataClasses, Object data) throws DatasetException {
+		List<String> unknown = new ArrayList<>();
+		for (String c : dataClasses) if (!model.classes().contains(c)) unknown.add(c);
+		if (!unknown.isEmpty()) {
+			throw new DatasetException(data + ": class(es) " + unknown + " are not known to the model, which predicts " + model.classes());
 		}
 	}
 

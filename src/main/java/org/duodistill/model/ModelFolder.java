@@ -156,11 +156,16 @@ public final class ModelFolder {
 	}
 
 	/** Reads and validates a model folder; every problem is an error naming the folder. */
+	/** The folder exists and holds a model.json: what can be said before reading anything. */
+	public static void checkIsModelFolder(Path dir) throws TensorFileException {
+		if (!Files.isDirectory(dir)) throw new TensorFileException(dir, "model folder not found");
+		if (!Files.isRegularFile(dir.resolve(MODEL_JSON))) throw new TensorFileException(dir, "not a DuoDistill model folder (no " + MODEL_JSON + ")");
+	}
+
 	public static SavedModel read(Path dir) throws IOException {
 		Path json = dir.resolve(MODEL_JSON);
 		Path weightsFile = dir.resolve(WEIGHTS);
-		if (!Files.isDirectory(dir)) throw new TensorFileException(dir, "model folder not found");
-		if (!Files.isRegularFile(json)) throw new TensorFileException(dir, "not a DuoDistill model folder (no " + MODEL_JSON + ")");
+		checkIsModelFolder(dir);
 		JsonObject o;
 		try {
 			o = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();

@@ -33,11 +33,7 @@ final class ModelStaging {
 	/** A local model folder that is not there, or is not a model, fails the command before Spark starts. */
 	static void precheck(String modelLocation) throws TensorFileException {
 		if (modelLocation == null || !Locations.isLocal(modelLocation)) return;
-		Path dir = Locations.localPath(modelLocation);
-		if (!Files.isDirectory(dir)) throw new TensorFileException(dir, "model folder not found");
-		if (!Files.isRegularFile(dir.resolve(ModelFolder.MODEL_JSON))) {
-			throw new TensorFileException(dir, "not a DuoDistill model folder (no " + ModelFolder.MODEL_JSON + ")");
-		}
+		ModelFolder.checkIsModelFolder(Locations.localPath(modelLocation));
 	}
 
 	static Staged stage(SparkSession spark, String modelLocation, String device, int threads) throws IOException {

@@ -46,11 +46,7 @@ final class SparkEvaluate {
 		InputListing.Listing listing = new InputListing(spark).labelled(data);
 		TreeSet<String> classes = new TreeSet<>();
 		for (InputFile f : listing.files()) classes.add(f.label());
-		List<String> unknown = new ArrayList<>();
-		for (String c : classes) if (!model.classes().contains(c)) unknown.add(c);
-		if (!unknown.isEmpty()) {
-			throw new DatasetException(data + ": class(es) " + unknown + " are not known to the model, which predicts " + model.classes());
-		}
+		EvaluationJob.checkClasses(model, classes, data);
 		for (String s : listing.setAside()) err.println("skipped " + s);
 		if (listing.files().isEmpty()) throw new DatasetException(data + ": no usable labelled images");
 
