@@ -1,16 +1,15 @@
 package org.duodistill.spark;
 
+import org.duodistill.spark.Launchers.Run;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,22 +20,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Spark from spark/target/spark-lib, nothing downloaded.
  */
 class LauncherIT {
-	static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
 	@TempDir
 	static Path tmp;
 	static Path model;
 
-	record Run(int code, String out, String err) {}
-
 	static Run run(String launcher, String... args) throws IOException, InterruptedException {
-		List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin").resolve(launcher).toString()));
-		cmd.addAll(List.of(args));
-		Path out = Files.createTempFile(tmp, "out", ".txt");
-		Path err = Files.createTempFile(tmp, "err", ".txt");
-		Process p = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-		assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finished");
-		return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+		return Launchers.run(tmp, Map.of(), launcher, args);
 	}
 
 	@BeforeAll

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * loaded once by each, and the rows must equal {@code classify}'s with the same libtorch threads.
  */
 class StandaloneClusterIT {
-	static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+	static final Path ROOT = Launchers.ROOT;
 	static final List<String> OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
 			"java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch", "sun.nio.cs", "sun.security.action",
 			"sun.util.calendar");
@@ -95,26 +95,14 @@ class StandaloneClusterIT {
 		}
 	}
 
-	record Run(int code, String out, String err) {}
-
-	static Run run(Map<String, String> env, String... cmd) throws Exception {
-		Path out = Files.createTempFile(tmp, "out", ".txt");
-		Path err = Files.createTempFile(tmp, "err", ".txt");
-		ProcessBuilder b = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-		b.environment().putAll(env);
-		Process p = b.start();
-		assertTrue(p.waitFor(5, TimeUnit.MINUTES), "finished");
-		return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-	}
-
 	@Test
 	void twoExecutorJvmsEachLoadTheModelOnceAndGiveClassifysRows() throws Exception {
 		Path model = tmp.resolve("model");
-		Run t = run(Map.of(), ROOT.resolve("bin/duodistill").toString(), "train", "--data", "sample-images", "--output", model.toString(),
+		Launchers.Run t = Launchers.run(tmp, Map.of(), "duodistill", "train", "--data", "sample-images", "--output", model.toString(),
 				"--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4", "--size", "32", "--epochs", "1", "--threads", "2");
 		assertEquals(0, t.code(), t.toString());
 		Path single = tmp.resolve("single.csv");
-		Run c = run(Map.of(), ROOT.resolve("bin/duodistill").toString(), "classify", "--model", model.toString(), "--input", "sample-images",
+		Launchers.Run c = Launchers.run(tmp, Map.of(), "duodistill", "classify", "--model", model.toString(), "--input", "sample-images",
 				"--output", single.toString(), "--threads", "1");
 		assertEquals(0, c.code(), c.toString());
 
@@ -122,7 +110,7 @@ class StandaloneClusterIT {
 		// two executors of one core; the job starts once both have registered
 		String opts = "-Dspark.executor.cores=1 -Dspark.executor.memory=768m -Dspark.driver.host=127.0.0.1"
 				+ " -Dspark.scheduler.minRegisteredResourcesRatio=1.0 -Dspark.scheduler.maxRegisteredResourcesWaitingTime=60s";
-		Run s = run(Map.of("JAVA_OPTS", opts), ROOT.resolve("bin/duodistill-spark").toString(), "classify", "--master",
+		Launchers.Run s = Launchers.run(tmp, Map.of("JAVA_OPTS", opts), "duodistill-spark", "classify", "--master",
 				"spark://127.0.0.1:" + masterPort, "--model", model.toString(), "--input", "sample-images", "--output", out.toString(),
 				"--partitions", "8");
 		assertEquals(0, s.code(), s + "\nworker: " + Files.readString(tmp.resolve("worker.log")));
