@@ -233,6 +233,28 @@ def meta(**kw):
     return {k: json.dumps(v) if not isinstance(v, str) else v for k, v in kw.items()}
 
 
+def teacher_and_students(folder, family, t_cfg, s_cfg, size, std, head_prefix, report, label):
+    """A randomized teacher, its eval logits on a random 1-channel batch, and the student weight-selected from it
+    three ways (tensors starting with head_prefix not selected); returns the teacher's state."""
+    teacher = family(t_cfg)
+    randomize(teacher, std=std)
+    teacher.eval()
+    t_state = state(teacher)
+    x = torch.randn(2, 1, size, size)
+    with torch.no_grad():
+        logits = teacher(x)
+    write_safetensors(os.path.join(folder, "teacher.safetensors"), t_state, meta(config=t_cfg, role="teacher"))
+    write_safetensors(os.path.join(folder, "teacher_io.safetensors"), {"input": x, "logits_eval": logits},
+                      meta(model="teacher.safetensors", generator="scripts/make_vit_convnext_fixtures.py", seed=SEED))
+    report[label + " teacher params"] = sum(p.numel() for p in teacher.parameters())
+    student = family(s_cfg)
+    for sel, off in (("uniform", 0), ("uniform", 1), ("consecutive", 0)):
+        sel_state = np_weight_select(t_state, student, sel, off, lambda n: n.startswith(head_prefix))
+        write_safetensors(os.path.join(folder, f"student_{sel}{off}.safetensors"), sel_state,
+                          meta(config=s_cfg, teacher="teacher.safetensors", selector=f"{sel}({off})", head=head_prefix + "* not selected (absent)"))
+    return t_state
+
+
 def main():
     torch.manual_seed(SEED)
     torch.use_deterministic_algorithms(True)
@@ -245,22 +267,7 @@ def main():
     t_cfg = {"embed_dim": 64, "depth": 3, "heads": 2, "mlp_hidden": 256, "patch_size": 4, "image_size": 16, "in_channels": 1,
              "num_classes": 5}
     s_cfg = dict(t_cfg, embed_dim=32, depth=2, heads=1, mlp_hidden=128)
-    teacher = ViT(t_cfg)
-    randomize(teacher)
-    teacher.eval()
-    t_state = state(teacher)
-    x = torch.randn(2, 1, 16, 16)
-    with torch.no_grad():
-        logits = teacher(x)
-    write_safetensors(os.path.join(vdir, "teacher.safetensors"), t_state, meta(config=t_cfg, role="teacher"))
-    write_safetensors(os.path.join(vdir, "teacher_io.safetensors"), {"input": x, "logits_eval": logits},
-                      meta(model="teacher.safetensors", generator="scripts/make_vit_convnext_fixtures.py", seed=SEED))
-    report["vit teacher params"] = sum(p.numel() for p in teacher.parameters())
-    student_model = ViT(s_cfg)
-    for sel, off in (("uniform", 0), ("uniform", 1), ("consecutive", 0)):
-        sel_state = np_weight_select(t_state, student_model, sel, off, lambda n: n.startswith("head."))
-        write_safetensors(os.path.join(vdir, f"student_{sel}{off}.safetensors"), sel_state,
-                          meta(config=s_cfg, teacher="teacher.safetensors", selector=f"{sel}({off})", head="head.* not selected (absent)"))
+    t_state = teacher_and_students(vdir, ViT, t_cfg, s_cfg, 16, 0.2, "head.", report, "vit")
     # position embeddings resampled to other grids, as timm's resample_abs_pos_embed (bicubic, antialias)
     pos = t_state["pos_embed"]
     grid = t_cfg["image_size"] // t_cfg["patch_size"]
@@ -291,22 +298,7 @@ def main():
     os.makedirs(os.path.join(cdir, "export"), exist_ok=True)
     ct_cfg = {"depths": [2, 1, 3, 1], "dims": [16, 32, 64, 128], "in_channels": 1, "num_classes": 5}
     cs_cfg = dict(ct_cfg, depths=[1, 1, 2, 1], dims=[8, 16, 32, 64])
-    cteacher = ConvNeXt(ct_cfg)
-    randomize(cteacher, std=0.15)
-    cteacher.eval()
-    ct_state = state(cteacher)
-    xc = torch.randn(2, 1, 32, 32)
-    with torch.no_grad():
-        cl = cteacher(xc)
-    write_safetensors(os.path.join(cdir, "teacher.safetensors"), ct_state, meta(config=ct_cfg, role="teacher"))
-    write_safetensors(os.path.join(cdir, "teacher_io.safetensors"), {"input": xc, "logits_eval": cl},
-                      meta(model="teacher.safetensors", generator="scripts/make_vit_convnext_fixtures.py", seed=SEED))
-    report["convnext teacher params"] = sum(p.numel() for p in cteacher.parameters())
-    cstudent = ConvNeXt(cs_cfg)
-    for sel, off in (("uniform", 0), ("uniform", 1), ("consecutive", 0)):
-        sel_state = np_weight_select(ct_state, cstudent, sel, off, lambda n: n.startswith("head.fc."))
-        write_safetensors(os.path.join(cdir, f"student_{sel}{off}.safetensors"), sel_state,
-                          meta(config=cs_cfg, teacher="teacher.safetensors", selector=f"{sel}({off})", head="head.fc.* not selected (absent)"))
+    teacher_and_students(cdir, ConvNeXt, ct_cfg, cs_cfg, 32, 0.15, "head.fc.", report, "convnext")
 
     # ---------------- export proof: Java-written students loaded strictly ----------------
     proofs = [(os.path.join(vdir, "export"), lambda cfg: ViT(cfg)), (os.path.join(cdir, "export"), lambda cfg: ConvNeXt(cfg)),
