@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -80,5 +81,6 @@ class HadoopFileSystemTest {
 		assertEquals(0, s.code(), s.toString());
 		assertEquals(single.out(), s.out());
 		assertTrue(s.err().contains("zz-cut-off.png"), s.err());
+		assertFalse(s.err().contains("README.md"), "documentation beside the class folders is not reported, as locally: " + s.err());
 	}
 }

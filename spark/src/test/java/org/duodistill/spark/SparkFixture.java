@@ -79,6 +79,8 @@ final class SparkFixture {
 		Files.write(images.resolve("cut-off.png"), java.util.Arrays.copyOf(png, 120));
 		Files.writeString(images.resolve("notes.txt"), "not an image\n");
 		Files.write(labelled.resolve("axial").resolve("zz-cut-off.png"), java.util.Arrays.copyOf(png, 120));
+		// beside the class folders, as in a real dataset: documentation the loader passes over without a word
+		Files.writeString(labelled.resolve("README.md"), "three MRI planes\n");
 	}
 
 	private static void deleteTmp() {
