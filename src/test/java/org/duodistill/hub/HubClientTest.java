@@ -420,4 +420,43 @@ class HubClientTest {
 				"started model.safetensors 300000 0", "advanced model.safetensors 300000 300000",
 				"finished model.safetensors 300000"), events);
 	}
+
+	@Test
+	void serverIgnoringRangeMakesTheDownloadStartOver() throws IOException {
+		hub.cutAfterBytes(100_000, 1);
+		hub.ignoreRange(true);
+		HubSnapshot snap = client().fetch(ID, List.of("model.safetensors"), DownloadProgress.NONE);
+		assertArrayEquals(weights, Files.readAllBytes(snap.files().get("model.safetensors")));
+		assertTrue(hub.requests().stream().anyMatch(q -> "bytes=100000-".equals(q.range())), "it asked for the rest");
+	}
+
+	@Test
+	void smallFileRedirectedWithinTheHubIsFollowedForItsEtag() throws IOException {
+		hub.smallFilesViaResolveCache(true);
+		HubSnapshot snap = client().fetch(ID, FILES, DownloadProgress.NONE);
+		Path cfg = snap.files().get("config.json");
+		assertEquals(Paths.get("../../blobs/" + LoopbackHub.gitBlobSha1(config)), Files.readSymbolicLink(cfg));
+		assertArrayEquals(config, Files.readAllBytes(cfg));
+		assertEquals(commit, snap.commit());
+	}
+
+	@Test
+	void concurrentFetchesDownloadOnce() throws Exception {
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+		try {
+			List<java.util.concurrent.Future<HubSnapshot>> runs = new ArrayList<>();
+			for (int i = 0; i < 3; i++) {
+				runs.add(pool.submit(() -> client().fetch(ID, FILES, DownloadProgress.NONE)));
+			}
+			for (java.util.concurrent.Future<HubSnapshot> f : runs) {
+				assertArrayEquals(weights, Files.readAllBytes(f.get().files().get("model.safetensors")));
+			}
+		} finally {
+			pool.shutdownNow();
+		}
+		assertEquals(1, hub.requests().stream().filter(q -> q.path().startsWith("/lfs-cdn/")).count());
+		assertEquals(Stream.of("blobs/" + LoopbackHub.gitBlobSha1(config), "blobs/" + sha, "refs/main",
+				"snapshots/" + commit + "/config.json", "snapshots/" + commit + "/model.safetensors").sorted()
+				.collect(Collectors.toList()), listing(repoDir()));
+	}
 }

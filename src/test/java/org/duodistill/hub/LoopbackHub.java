@@ -50,6 +50,8 @@ public final class LoopbackHub implements AutoCloseable {
 	private final AtomicInteger cutsLeft = new AtomicInteger();
 	private volatile int cutAfter;
 	private volatile String requiredToken;
+	private volatile boolean ignoreRange;
+	private volatile boolean viaResolveCache;
 
 	public LoopbackHub() throws IOException {
 		server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -112,6 +114,19 @@ public final class LoopbackHub implements AutoCloseable {
 	/** Serves wrong bytes (same length, every byte flipped) for that file from now on. */
 	public void corrupt(String repo, String file) {
 		corrupted.put(repo + "\n" + file, true);
+	}
+
+	/** Answers every content request with the whole file (200), as a server without Range support does. */
+	public void ignoreRange(boolean ignore) {
+		ignoreRange = ignore;
+	}
+
+	/**
+	 * Small (non-LFS) files answer 307 to {@code /api/resolve-cache/models/ORG/NAME/COMMIT/FILE} with
+	 * only {@code X-Repo-Commit}; the ETag and content come from there (as the Hub does of late).
+	 */
+	public void smallFilesViaResolveCache(boolean on) {
+		viaResolveCache = on;
 	}
 
 	public int requestCount() {
@@ -178,6 +193,23 @@ public final class LoopbackHub implements AutoCloseable {
 				serveContent(ex, e, corruptedSha(seg[2]));
 				return;
 			}
+			if (seg.length >= 7 && seg[1].equals("api") && seg[2].equals("resolve-cache") && seg[3].equals("models")) {
+				// "", api, resolve-cache, models, ORG, NAME, COMMIT, FILE...
+				String repo = decode(seg[4]) + "/" + decode(seg[5]);
+				StringBuilder file = new StringBuilder();
+				for (int i = 7; i < seg.length; i++) {
+					file.append(i > 7 ? "/" : "").append(decode(seg[i]));
+				}
+				Entry e = trees.getOrDefault(repo, Map.of()).getOrDefault(seg[6], Map.of()).get(file.toString());
+				if (e == null) {
+					send(ex, 404, "EntryNotFound", null);
+					return;
+				}
+				ex.getResponseHeaders().set("X-Repo-Commit", seg[6]);
+				ex.getResponseHeaders().set("ETag", "\"" + e.gitSha1 + "\"");
+				serveContent(ex, e, corrupted.containsKey(repo + "\n" + file));
+				return;
+			}
 			// "", ORG, NAME, "resolve", REV, FILE...
 			if (seg.length < 6 || !seg[3].equals("resolve")) {
 				send(ex, 404, "RepoNotFound", null);
@@ -222,6 +254,11 @@ public final class LoopbackHub implements AutoCloseable {
 				send(ex, 302, null, "/lfs-cdn/" + e.sha256);
 				return;
 			}
+			if (viaResolveCache) {
+				send(ex, 307, null, "/api/resolve-cache/models/" + seg[1] + "/" + seg[2] + "/" + commit + "/"
+						+ rawPath.substring(rawPath.indexOf("/resolve/") + 9).split("/", 2)[1]);
+				return;
+			}
 			out.set("ETag", "\"" + e.gitSha1 + "\"");
 			serveContent(ex, e, corrupted.containsKey(repo + "\n" + file));
 		} finally {
@@ -246,7 +283,7 @@ public final class LoopbackHub implements AutoCloseable {
 		int from = 0;
 		int code = 200;
 		String range = ex.getRequestHeaders().getFirst("Range");
-		if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
+		if (range != null && !ignoreRange && range.startsWith("bytes=") && range.endsWith("-")) {
 			from = Integer.parseInt(range.substring(6, range.length() - 1));
 			if (from >= body.length) {
 				out.set("Content-Range", "bytes */" + body.length);
