@@ -459,4 +459,17 @@ class HubClientTest {
 				"snapshots/" + commit + "/config.json", "snapshots/" + commit + "/model.safetensors").sorted()
 				.collect(Collectors.toList()), listing(repoDir()));
 	}
+
+	@Test
+	void tokenIsNotSentToTheCdnOfAnotherOrigin() throws IOException {
+		hub.separateCdn(true);
+		hub.requireToken("hf_secret");
+		HubClient client = new HubClient(new HubSettings(hub.endpoint(), "hf_secret", cache, false));
+		HubSnapshot snap = client.fetch(ID, FILES, DownloadProgress.NONE);
+		assertArrayEquals(weights, Files.readAllBytes(snap.files().get("model.safetensors")));
+		List<LoopbackHub.Request> cdn = hub.requests().stream().filter(q -> q.path().startsWith("/lfs-cdn/"))
+				.collect(Collectors.toList());
+		assertEquals(1, cdn.size());
+		assertEquals(null, cdn.get(0).authorization());
+	}
 }

@@ -47,6 +47,7 @@ class HubSettingsTest {
 		for (String off : new String[] { "0", "false", "no", "" }) {
 			assertFalse(HubSettings.from(Map.of("HF_HUB_OFFLINE", off), home).offline(), off);
 		}
+		assertTrue(HubSettings.from(Map.of("TRANSFORMERS_OFFLINE", "1"), home).offline());
 	}
 
 	@Test

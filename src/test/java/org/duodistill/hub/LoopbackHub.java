@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 302 to {@code /lfs-cdn/<sha256>} (a relative Location) with {@code X-Linked-Etag} and
  * {@code X-Linked-Size}; {@code Range} is honoured (206 with {@code Content-Range}); 404s carry
  * {@code X-Error-Code} ({@code RepoNotFound}, {@code RevisionNotFound}, {@code EntryNotFound}).
- * Knobs: a required token, connections cut mid-body, corrupted content. Every request is recorded.
+ * Knobs: a required token, connections cut mid-body, corrupted content, no Range support, small files
+ * redirected within the Hub, an LFS CDN on another origin. Every request is recorded.
  * Usable from tests in any package.
  */
 public final class LoopbackHub implements AutoCloseable {
@@ -39,6 +40,8 @@ public final class LoopbackHub implements AutoCloseable {
 	private record Entry(byte[] content, boolean lfs, String sha256, String gitSha1) {}
 
 	private final HttpServer server;
+	/** The same handler on a second port: another origin, as the Hub's LFS CDN is. */
+	private final HttpServer cdn;
 	private final ExecutorService executor;
 	/** repo -> revision name -> commit */
 	private final Map<String, Map<String, String>> branches = new ConcurrentHashMap<>();
@@ -52,6 +55,8 @@ public final class LoopbackHub implements AutoCloseable {
 	private volatile String requiredToken;
 	private volatile boolean ignoreRange;
 	private volatile boolean viaResolveCache;
+	private volatile boolean separateCdn;
+	private volatile String cdnHost = "127.0.0.1";
 
 	public LoopbackHub() throws IOException {
 		server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -63,6 +68,10 @@ public final class LoopbackHub implements AutoCloseable {
 		server.setExecutor(executor);
 		server.createContext("/", this::handle);
 		server.start();
+		cdn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+		cdn.setExecutor(executor);
+		cdn.createContext("/", this::handle);
+		cdn.start();
 	}
 
 	/** {@code http://127.0.0.1:PORT}, for HF_ENDPOINT. */
@@ -129,6 +138,29 @@ public final class LoopbackHub implements AutoCloseable {
 		viaResolveCache = on;
 	}
 
+	/**
+	 * LFS files redirect to an absolute URL on another port ({@link #cdnEndpoint()}), another origin
+	 * as on the real Hub, instead of the relative {@code /lfs-cdn/<sha256>}. huggingface_hub needs this:
+	 * it follows relative redirects when it looks for the metadata.
+	 */
+	public void separateCdn(boolean on) {
+		separateCdn = on;
+	}
+
+	/**
+	 * As {@link #separateCdn(boolean) separateCdn(true)}, with the CDN named by another host name (e.g.
+	 * {@code localhost}): huggingface_hub follows redirects to the same host name whatever the port.
+	 */
+	public void separateCdn(String hostName) {
+		cdnHost = hostName;
+		separateCdn = true;
+	}
+
+	/** {@code http://127.0.0.1:PORT} (or the host name given) of the CDN stand-in used after {@link #separateCdn}. */
+	public String cdnEndpoint() {
+		return "http://" + cdnHost + ":" + cdn.getAddress().getPort();
+	}
+
 	public int requestCount() {
 		return requests.size();
 	}
@@ -146,6 +178,7 @@ public final class LoopbackHub implements AutoCloseable {
 	@Override
 	public void close() {
 		server.stop(0);
+		cdn.stop(0);
 		executor.shutdownNow();
 	}
 
@@ -251,7 +284,7 @@ public final class LoopbackHub implements AutoCloseable {
 				if (corrupted.containsKey(repo + "\n" + file)) {
 					corrupted.put("sha\n" + e.sha256, true);
 				}
-				send(ex, 302, null, "/lfs-cdn/" + e.sha256);
+				send(ex, 302, null, (separateCdn ? cdnEndpoint() : "") + "/lfs-cdn/" + e.sha256);
 				return;
 			}
 			if (viaResolveCache) {
