@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -186,20 +187,29 @@ final class HubCache {
 			return;
 		}
 		Files.createDirectories(pointer.getParent());
-		Files.deleteIfExists(pointer); // a broken link
 		Path target = pointer.getParent().relativize(blob);
+		// made under a temporary name and renamed over the pointer, so that a broken link is
+		// replaced and two threads or processes linking the same file do not trip over each other
+		Path tmp = pointer.resolveSibling("." + pointer.getFileName() + "." + UUID.randomUUID() + ".tmp");
 		try {
-			Files.createSymbolicLink(pointer, target);
+			Files.createSymbolicLink(tmp, target);
+			moveAtomically(tmp, pointer);
 			return;
 		} catch (UnsupportedOperationException | FileSystemException | SecurityException e) {
-			Files.deleteIfExists(pointer);
+			Files.deleteIfExists(tmp);
+		}
+		if (Files.isRegularFile(pointer)) {
+			return;
 		}
 		if (newBlob) {
-			Files.move(blob, pointer, StandardCopyOption.REPLACE_EXISTING);
+			moveAtomically(blob, pointer);
 		} else {
-			Path tmp = pointer.resolveSibling(pointer.getFileName() + ".copying");
 			Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
-			moveAtomically(tmp, pointer);
+			try {
+				moveAtomically(tmp, pointer);
+			} finally {
+				Files.deleteIfExists(tmp);
+			}
 		}
 	}
 

@@ -151,14 +151,20 @@ public final class HubClient {
 
 	private Meta head(HubRepoId id, String revision, String file, List<String> allFiles) throws IOException {
 		URI uri = resolveUri(id, revision, file);
+		String commit = null;
 		for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
 			HttpURLConnection c = open(uri, "HEAD", -1);
 			int code = status(c, id, allFiles);
-			String commit = c.getHeaderField("X-Repo-Commit");
+			if (c.getHeaderField("X-Repo-Commit") != null) {
+				commit = c.getHeaderField("X-Repo-Commit");
+			}
+			boolean tagged = c.getHeaderField("X-Linked-Etag") != null || c.getHeaderField("ETag") != null;
 			if (code >= 300 && code < 400) {
 				URI next = location(c, uri, id, file);
 				drain(c);
-				if (commit == null) { // e.g. a renamed repo: the answer with the metadata is further on
+				if (commit == null || !tagged) {
+					// a renamed repo, or a small file served from elsewhere on the Hub: the
+					// metadata is further on (huggingface_hub follows such redirects too)
 					uri = next;
 					continue;
 				}
@@ -166,7 +172,8 @@ public final class HubClient {
 			}
 			if (code >= 200 && code < 300) {
 				drain(c);
-				URI content = hop == 0 && HubCache.isCommit(commit) ? resolveUri(id, commit, file) : uri;
+				URI content = hop == 0 && commit != null && HubCache.isCommit(commit.strip())
+						? resolveUri(id, commit.strip(), file) : uri;
 				return meta(id, file, c, commit, content, true);
 			}
 			throw httpError(id, revision, file, c, code);

@@ -20,7 +20,8 @@ import java.util.Set;
  * <li>the cache: {@code HF_HUB_CACHE}, else (legacy) {@code HUGGINGFACE_HUB_CACHE}, else
  * {@code HF_HOME/hub}, where {@code HF_HOME} defaults to {@code XDG_CACHE_HOME/huggingface}, and
  * that to {@code ~/.cache/huggingface}; a leading {@code ~} is the user's home;</li>
- * <li>{@code HF_HUB_OFFLINE}: {@code 1}, {@code true}, {@code yes} or {@code on} (any case).</li>
+ * <li>{@code HF_HUB_OFFLINE} (else {@code TRANSFORMERS_OFFLINE}, as huggingface_hub): {@code 1},
+ * {@code true}, {@code yes} or {@code on} (any case).</li>
  * </ul>
  *
  * @param endpoint Hub address without a trailing slash
@@ -31,7 +32,7 @@ import java.util.Set;
 public record HubSettings(String endpoint, String token, Path cacheDir, boolean offline) {
 	public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 	private static final Set<String> NAMES = Set.of("HF_ENDPOINT", "HF_TOKEN", "HF_TOKEN_PATH", "HF_HOME",
-			"HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "XDG_CACHE_HOME", "HF_HUB_OFFLINE");
+			"HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "XDG_CACHE_HOME", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE");
 
 	public HubSettings {
 		endpoint = stripSlashes(endpoint == null || endpoint.isBlank() ? DEFAULT_ENDPOINT : endpoint.strip());
@@ -79,6 +80,9 @@ public record HubSettings(String endpoint, String token, Path cacheDir, boolean 
 			token = readToken(tokenPath != null ? expand(tokenPath, userHome) : hfHome.resolve("token"));
 		}
 		String offline = value(env, "HF_HUB_OFFLINE");
+		if (offline == null) {
+			offline = value(env, "TRANSFORMERS_OFFLINE");
+		}
 		boolean off = offline != null && Set.of("1", "TRUE", "YES", "ON").contains(offline.toUpperCase(Locale.ROOT));
 		return new HubSettings(value(env, "HF_ENDPOINT"), token, cache.toAbsolutePath().normalize(), off);
 	}
