@@ -72,7 +72,12 @@ public final class TeacherCatalogue {
 	/** The catalogue entry for a {@code --teacher} value, or null. */
 	public static Entry find(String teacher) {
 		if (teacher == null || !HubRepoId.isHubReference(teacher)) return null;
-		HubRepoId id = HubRepoId.parse(teacher);
+		HubRepoId id;
+		try {
+			id = HubRepoId.parse(teacher);
+		} catch (IllegalArgumentException e) {
+			return null; // the command says what is wrong with it
+		}
 		for (Entry e : ENTRIES) if (e.repo().equals(id.repo())) return e;
 		return null;
 	}

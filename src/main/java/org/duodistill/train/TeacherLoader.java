@@ -78,10 +78,18 @@ final class TeacherLoader {
 		return t;
 	}
 
-	private Teacher hub(TeacherSource source, String teacherArch, int size) throws IOException {
-		HubClient client = new HubClient(hub);
-		org.duodistill.hub.DownloadProgress progress = listener.downloads();
-		// config.json first: an architecture DuoDistill cannot build is refused before a large download
+	/**
+	 * Fetches a Hub teacher's files before anything else is done, so a missing repo, a token or the
+	 * network fail in seconds rather than after the dataset is read; a teacher in the cache asks nothing.
+	 */
+	static void prefetch(TeacherSource source, String teacherArch, HubSettings settings, TrainingListener listener) throws IOException {
+		if (source.kind() != TeacherSource.Kind.HUB) return;
+		fetchChecked(new HubClient(settings), source, teacherArch, listener.downloads());
+	}
+
+	/** config.json first: an architecture DuoDistill cannot build is refused before a large download. */
+	private static HubSnapshot fetchChecked(HubClient client, TeacherSource source, String teacherArch,
+			org.duodistill.hub.DownloadProgress progress) throws IOException {
 		HubSnapshot config = client.fetch(source.hub(), List.of(HUB_CONFIG), progress);
 		TimmConfig cfg = TimmConfig.read(config.files().get(HUB_CONFIG));
 		String arch = cfg.architecture();
@@ -95,7 +103,13 @@ final class TeacherLoader {
 			throw new IllegalArgumentException("--teacher-arch " + teacherArch + " but " + source.hub().display() + " holds " + arch
 					+ " (its config.json says so; --teacher-arch is not needed for Hub teachers)");
 		}
-		HubSnapshot snap = client.fetch(source.hub(), List.of(HUB_CONFIG, HUB_WEIGHTS), progress);
+		return client.fetch(source.hub(), List.of(HUB_CONFIG, HUB_WEIGHTS), progress);
+	}
+
+	private Teacher hub(TeacherSource source, String teacherArch, int size) throws IOException {
+		HubSnapshot snap = fetchChecked(new HubClient(hub), source, teacherArch, listener.downloads());
+		TimmConfig cfg = TimmConfig.read(snap.files().get(HUB_CONFIG));
+		String arch = cfg.architecture();
 		Path weights = snap.files().get(HUB_WEIGHTS);
 		CheckpointImport.Imported imp;
 		try {

@@ -141,6 +141,7 @@ public final class TrainingJob {
 	}
 
 	private static TrainResult runLocked(Request r, TrainingListener listener, Checkpoints checkpoints) throws IOException, DatasetException {
+		TeacherLoader.prefetch(TeacherSource.parse(r.teacher()), r.teacherArch(), org.duodistill.hub.HubSettings.fromEnvironment(), listener);
 		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.slices(), r.options(), listener);
 		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped",
 				ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(), ds.split(org.duodistill.data.Split.VAL).size(),
