@@ -128,7 +128,8 @@ final class TeacherLoader {
 		origin.add("config", cfg.toJson());
 		Teacher t = imported(imp, cfg, size, source.hub().display(), "sha256:" + snap.sha256().get(HUB_WEIGHTS), origin);
 		listener.message("teacher " + cfg.fullName() + " (" + t.spec().describe() + ") from " + source.hub().display() + " at commit "
-				+ abbreviated(snap.commit()) + (snap.fromCacheOnly() ? ", from the cache " : ", cached in ") + hub.cacheDir() + channelNote(imp));
+				+ abbreviated(snap.commit()) + (snap.fromCacheOnly() ? ", from the cache " : ", cached in ") + hub.cacheDir() + channelNote(imp)
+				+ (cfg.inputSize() != size ? "; pretrained at " + cfg.inputSize() + " px, trained here at " + size + " px (--size)" : ""));
 		return t;
 	}
 
