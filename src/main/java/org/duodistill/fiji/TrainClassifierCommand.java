@@ -14,6 +14,7 @@ import org.duodistill.train.Method;
 import org.duodistill.train.TeacherCatalogue;
 import org.duodistill.train.TeacherSource;
 import org.duodistill.train.TrainResult;
+import org.duodistill.train.TrainingDiverged;
 import org.duodistill.train.TrainingJob;
 import org.duodistill.train.TrainingOptions;
 import org.scijava.ItemIO;
@@ -146,6 +147,7 @@ public class TrainClassifierCommand extends SlicingCommand {
 			cancel("Choose a folder for the model");
 			return;
 		}
+		cached_teachers = null; // shown in the dialog only: null keeps it (it changes with the cache) out of recorded macros
 		String teacherSource = null;
 		try {
 			teacherSource = teacherValue();
@@ -176,7 +178,7 @@ public class TrainClassifierCommand extends SlicingCommand {
 			// Esc or the command's cancel during the download: nothing was trained, nothing half-downloaded is kept
 			fail("cancelled while downloading the teacher " + teacherSource + "; nothing was trained and nothing partial was kept in the"
 					+ " Hugging Face cache");
-		} catch (DatasetException | IOException | IllegalArgumentException e) {
+		} catch (DatasetException | IOException | IllegalArgumentException | TrainingDiverged e) {
 			// IOException includes HubException: 401 (HF_TOKEN), 404, offline without a cached copy, in one line naming the repo
 			fail(e.getMessage());
 		} finally {

@@ -201,6 +201,7 @@ class FijiHubTeacherTest {
 		assertTrue(log.stream().anyMatch(l -> l.contains("downloading model.safetensors")), log.toString());
 		assertTrue(log.stream().anyMatch(l -> l.contains("downloaded model.safetensors")), log.toString());
 		assertFalse(log.stream().anyMatch(l -> l.contains("Pretrained Teachers")), "no auto note for a pretrained teacher");
+		assertEquals(null, m[0].getInput("cached_teachers"), "the cache note is not recorded into macros");
 	}
 
 	/** Headless macros: an hf-hub value that is no listed choice, and the old forms teacher=auto and teacher=[path]. */
@@ -218,7 +219,8 @@ class FijiHubTeacherTest {
 
 		Path autoOut = dir.resolve("macro-auto");
 		CommandModule[] auto = new CommandModule[1];
-		List<String> log = logged(() -> auto[0] = train(macroInputs("output=[" + autoOut + "] teacher=auto teacher_arch=resnet10-w8 " + common)));
+		List<String> log = logged(() -> auto[0] = train(macroInputs("output=[" + autoOut + "] teacher=auto teacher_arch=resnet10-w8 "
+				+ common.replace("method=single-ws", "method=dual-skd"))));
 		assertFalse(auto[0].isCanceled(), String.valueOf(auto[0].getCancelReason()));
 		assertEquals("auto", ModelFolder.read(autoOut).provenance().getAsJsonObject("teacher").get("source").getAsString());
 		assertNotEquals(Pipeline.AUTO_COSTS, FijiProgress.AUTO_COSTS, "Fiji's wording names the menu entry");
