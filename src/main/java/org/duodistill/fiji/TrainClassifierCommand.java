@@ -59,7 +59,7 @@ public class TrainClassifierCommand extends SlicingCommand {
 	/*
 	 * The choices are TeacherCatalogue.ENTRIES' references, written out because annotation values must be
 	 * constants (a DynamicCommand could fill them at run time, but would stop being a CommandModule for
-	 * scripts); FijiCommandsTest checks they are the catalogue's, in its order. Choice values never change
+	 * scripts); FijiHubTeacherTest checks they are the catalogue's, in its order. Choice values never change
 	 * with the cache, so recorded macros keep working; which ones are cached is said in cached_teachers.
 	 */
 	@Parameter(label = "Teacher", choices = {"hf-hub:timm/vit_small_patch16_224.augreg_in21k",
