@@ -7,11 +7,18 @@ import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
+import org.duodistill.hub.HubCancelledException;
+import org.duodistill.hub.HubRepoId;
+import org.duodistill.hub.HubSettings;
 import org.duodistill.train.Method;
+import org.duodistill.train.TeacherCatalogue;
+import org.duodistill.train.TeacherSource;
 import org.duodistill.train.TrainResult;
+import org.duodistill.train.TrainingDiverged;
 import org.duodistill.train.TrainingJob;
 import org.duodistill.train.TrainingOptions;
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
@@ -22,6 +29,8 @@ import org.scijava.widget.FileWidget;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** Plugins > DuoDistill > Train Classifier...: a labelled folder or CSV in, a model folder out. */
@@ -37,17 +46,57 @@ public class TrainClassifierCommand extends SlicingCommand {
 	@Parameter(label = "Method", choices = {"dual-skd", "single-ws", "ws-ema", "kd", "random", "teacher"})
 	private String method = "dual-skd";
 
-	@Parameter(label = "Teacher (auto, checkpoint or model folder)", required = false,
-			description = "auto trains the large model here first; or a .safetensors/.npz file with timm names; or a DuoDistill model folder")
-	private String teacher = "auto";
+	/** Choice: a teacher trained on the user's images first (macros may also say {@code teacher=auto}). */
+	static final String AUTO = "auto (train here)";
+	/** Choice: the checkpoint file or model folder of {@code teacher_file}. */
+	static final String FILE = "file or folder...";
+	/** Choice: the Hub repo typed into {@code hub_repo}. */
+	static final String OTHER_HUB = "other hf-hub repo...";
+	/** Choice: the student of the teacher's catalogue pair ({@link TeacherCatalogue#defaultStudent}). */
+	static final String PAIRED = "paired with the teacher";
+	static final String DEFAULT_TEACHER = "hf-hub:timm/resnet18.a1_in1k";
 
-	@Parameter(label = "Teacher architecture", choices = {"resnet18", "resnet34", "resnet50", "resnet26", "resnet10", "resnet18-w32",
-			"vit_small_patch8_64", "vit_small_patch16_224", "convnext_tiny"})
+	/*
+	 * The choices are TeacherCatalogue.ENTRIES' references, written out because annotation values must be
+	 * constants (a DynamicCommand could fill them at run time, but would stop being a CommandModule for
+	 * scripts); FijiHubTeacherTest checks they are the catalogue's, in its order. Choice values never change
+	 * with the cache, so recorded macros keep working; which ones are cached is said in cached_teachers.
+	 */
+	@Parameter(label = "Teacher", choices = {"hf-hub:timm/vit_small_patch16_224.augreg_in21k",
+			"hf-hub:timm/vit_small_patch16_224.augreg_in21k_ft_in1k", "hf-hub:timm/convnext_tiny.fb_in22k",
+			"hf-hub:timm/convnext_tiny.fb_in22k_ft_in1k", "hf-hub:timm/resnet18.a1_in1k", "hf-hub:timm/resnet50.a1_in1k", OTHER_HUB, AUTO,
+			FILE}, description = "A pretrained timm model from the Hugging Face Hub (downloaded once into its cache, shared with Python),"
+					+ " another Hub repo, a teacher trained here on your images first (auto: slower, and it passes little on), or a"
+					+ " checkpoint / model folder. Macros may also give teacher=auto, teacher=hf-hub:ORG/NAME[@REV] or teacher=[/path]."
+					+ " Plugins > DuoDistill > Pretrained Teachers lists the pairs.")
+	private String teacher = DEFAULT_TEACHER;
+
+	@Parameter(label = " ", visibility = ItemVisibility.MESSAGE, required = false, persist = false, initializer = "describeCache")
+	private String cached_teachers = "";
+
+	@Parameter(label = "Other Hub teacher (hf-hub:ORG/NAME[@REV])", required = false,
+			description = "Used when the teacher is '" + OTHER_HUB + "': any timm repo with config.json and model.safetensors")
+	private String hub_repo = "";
+
+	@Parameter(label = "Teacher file or folder", required = false, style = FileWidget.FILE_AND_DIRECTORY_STYLE,
+			description = "Used when the teacher is '" + FILE + "': a .safetensors/.npz checkpoint with timm or torchvision names,"
+					+ " or a DuoDistill model folder")
+	private File teacher_file;
+
+	@Parameter(label = "Teacher architecture (auto only)", choices = {"resnet18", "resnet34", "resnet50", "resnet26", "resnet10", "resnet18-w32",
+			"vit_small_patch8_64", "vit_small_patch16_224", "convnext_tiny"},
+			description = "The network trained here when the teacher is auto; a Hub or file teacher brings its own")
 	private String teacher_arch = Architectures.DEFAULT_TEACHER;
 
-	@Parameter(label = "Student architecture", choices = {"resnet10-w32", "resnet10-w16", "resnet18-w32", "resnet10", "resnet26-w32",
-			"vit_tiny_patch8_64", "vit_tiny_patch16_224", "convnext_femto"})
-	private String student_arch = Architectures.DEFAULT_STUDENT;
+	@Parameter(label = "Student architecture", choices = {PAIRED, "resnet10-w32", "resnet10-w16", "resnet18-w32", "resnet10", "resnet26-w32",
+			"vit_tiny_patch8_64", "vit_tiny_patch16_224", "convnext_femto"},
+			description = "Paired: the catalogue's student for a catalogue teacher (e.g. resnet10-w32 for resnet18), resnet10-w32 otherwise")
+	private String student_arch = PAIRED;
+
+	@Parameter(label = "Grey images and an RGB teacher", choices = {"sum", "replicate"},
+			description = "sum: the teacher's first layer summed to one channel (a grey student, same computation);"
+					+ " replicate: the grey image copied to three channels (an RGB student)")
+	private String teacher_channels = TrainingOptions.TeacherChannels.SUM.id();
 
 	@Parameter(label = "Input size (pixels)", min = "8", max = "1024")
 	private int size = 64;
@@ -98,17 +147,21 @@ public class TrainClassifierCommand extends SlicingCommand {
 			cancel("Choose a folder for the model");
 			return;
 		}
+		cached_teachers = null; // shown in the dialog only: null keeps it (it changes with the cache) out of recorded macros
+		String teacherSource = null;
 		try {
+			teacherSource = teacherValue();
+			TeacherSource source = TeacherSource.parse(teacherSource); // a malformed hf-hub: reference stops here, before any work
+			String student = studentValue(teacherSource);
 			TrainingOptions options = TrainingOptions.defaults().withMethod(Method.parse(method)).withEpochs(epochs).withBatch(batch)
-					.withLearningRate(lr).withSeed(seed).withTrainFraction(train_fraction).withHorizontalFlip(hflip);
+					.withLearningRate(lr).withSeed(seed).withTrainFraction(train_fraction).withHorizontalFlip(hflip)
+					.withTeacherChannels(TrainingOptions.TeacherChannels.parse(teacher_channels == null ? "sum" : teacher_channels));
 			Engines.configure(0);
 			Device d = Engines.device(device);
 			FijiProgress progress = new FijiProgress(status, log, this);
 			IJ.resetEscape();
-			String teacherSource = teacher == null || teacher.isBlank() ? "auto" : teacher.trim();
 			TrainingJob.Request request = new TrainingJob.Request(data.toPath(), output.toPath(), teacherSource,
-					teacherSource.equals("auto") ? teacher_arch : null, student_arch, size, options, d, overwrite, ImageReaders.standard(),
-					slicePolicy());
+					source.isAuto() ? teacher_arch : null, student, size, options, d, overwrite, ImageReaders.standard(), slicePolicy());
 			TrainResult r = TrainingJob.run(request, progress);
 			training = ResultTables.training(progress.epochs());
 			ResultTables.present(training, ResultTables.TRAINING);
@@ -121,11 +174,65 @@ public class TrainClassifierCommand extends SlicingCommand {
 					r.cancelled() ? " (cancelled; kept the best checkpoint, epoch " + r.bestEpoch() + ")" : "");
 			progress.message(summary);
 			if (status != null) status.showStatus(summary);
-		} catch (DatasetException | IOException | IllegalArgumentException e) {
+		} catch (HubCancelledException e) {
+			// Esc or the command's cancel during the download: nothing was trained, nothing half-downloaded is kept
+			fail("cancelled while downloading the teacher " + teacherSource + "; nothing was trained and nothing partial was kept in the"
+					+ " Hugging Face cache");
+		} catch (DatasetException | IOException | IllegalArgumentException | TrainingDiverged e) {
+			// IOException includes HubException: 401 (HF_TOKEN), 404, offline without a cached copy, in one line naming the repo
 			fail(e.getMessage());
 		} finally {
 			IJ.resetEscape();
 		}
+	}
+
+	/**
+	 * The {@code --teacher} value the choice stands for. Besides the choices, macros may give {@code auto},
+	 * any {@code hf-hub:} reference or a path as the value itself (the forms recorded before the choice existed).
+	 */
+	String teacherValue() {
+		String t = teacher == null ? "" : teacher.trim();
+		if (t.isEmpty() || t.equals(AUTO) || t.equals("auto")) return "auto";
+		if (t.equals(FILE)) {
+			if (teacher_file == null || teacher_file.getPath().isBlank()) {
+				throw new IllegalArgumentException("the teacher is '" + FILE + "': choose the teacher file or folder (teacher_file)");
+			}
+			if (!teacher_file.exists()) throw new IllegalArgumentException("Teacher not found: " + teacher_file);
+			return teacher_file.getPath();
+		}
+		if (t.equals(OTHER_HUB)) {
+			String repo = hub_repo == null ? "" : hub_repo.trim();
+			if (repo.isEmpty()) {
+				throw new IllegalArgumentException("the teacher is '" + OTHER_HUB + "': type the repo into hub_repo, e.g. hf-hub:timm/resnet34.a1_in1k");
+			}
+			return HubRepoId.isHubReference(repo) ? repo : "hf-hub:" + repo;
+		}
+		return t;
+	}
+
+	/** The student architecture: the one chosen, or for {@link #PAIRED} the catalogue's pair of the teacher (resnet10-w32 otherwise). */
+	String studentValue(String teacherValue) {
+		return student_arch == null || student_arch.isBlank() || student_arch.equals(PAIRED) ? TeacherCatalogue.defaultStudent(teacherValue)
+				: student_arch.trim();
+	}
+
+	/** Initializer of the message under the teacher: which catalogue teachers are already in the Hugging Face cache. */
+	void describeCache() {
+		cached_teachers = cacheNote(HubSettings.fromEnvironment());
+	}
+
+	static String cacheNote(HubSettings settings) {
+		List<String> cached = new ArrayList<>();
+		for (TeacherCatalogue.Entry e : TeacherCatalogue.ENTRIES) {
+			try {
+				if (TeacherCatalogue.cached(e, settings)) cached.add(e.repo());
+			} catch (RuntimeException ex) {
+				// an unreadable cache only costs the note
+			}
+		}
+		String where = settings.offline() ? " (HF_HUB_OFFLINE: only these can be used)" : "";
+		return cached.isEmpty() ? "No pretrained teacher is cached yet: the one chosen is downloaded once into " + settings.cacheDir()
+				: "Cached" + where + ": " + String.join(", ", cached) + "; others are downloaded once into " + settings.cacheDir();
 	}
 
 	private void fail(String reason) {
