@@ -8,23 +8,28 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * libtorch 2.7.1's oneDNN (DNNL) AVX-512 kernels make training diverge to NaN within a few steps on
- * AMD Zen 5 processors (CPU family 0x1A; seen here on an EPYC under KVM, every ISA level from
- * AVX512_CORE up fails, AVX2 and AVX2_VNNI train normally). oneDNN reads {@code DNNL_MAX_CPU_ISA}
- * from the process environment when it first runs, so on such a CPU it is set to AVX2 before the
- * engine loads, unless the user chose a value. Java cannot change its own environment, hence libc's
- * setenv through JNA.
+ * libtorch 2.7.1's AVX-512 kernels make training diverge to NaN (and once crashed the JVM) on AMD
+ * Zen 5 processors (CPU family 0x1A; seen here on an EPYC under KVM). Two sets of kernels are at
+ * fault: oneDNN's (every ISA level from AVX512_CORE up fails within a few steps; AVX2 and AVX2_VNNI
+ * train) and ATen's own vectorised ones (with oneDNN capped alone, 2 of 4 short dual-skd runs still
+ * went to NaN; with ATen capped too, 0 of 4, and the runs that had not diverged gave the same
+ * figures). Both read their cap from the process environment when they first run, so on such a CPU
+ * {@code DNNL_MAX_CPU_ISA} and {@code ATEN_CPU_CAPABILITY} are set before the engine loads, each
+ * unless the user chose a value. Java cannot change its own environment, hence libc's setenv
+ * through JNA.
  */
 final class CpuWorkarounds {
 	static final String ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
 	static final String SAFE_ISA = "AVX2_VNNI";
+	static final String ATEN_VARIABLE = "ATEN_CPU_CAPABILITY";
+	static final String SAFE_ATEN = "avx2";
 	private static String applied;
 
 	private CpuWorkarounds() {}
 
-	/** What was set, for the versions record; null when nothing was needed. */
+	/** What was set, for the versions record; null when nothing was needed or done. */
 	static String applied() {
-		return applied;
+		return applied == null || applied.isEmpty() ? null : applied;
 	}
 
 	interface LibC extends Library {
@@ -32,15 +37,19 @@ final class CpuWorkarounds {
 	}
 
 	static synchronized void apply() {
-		if (applied != null || System.getenv(ISA_VARIABLE) != null || System.getenv("ONEDNN_MAX_CPU_ISA") != null) return;
-		if (!isZen5(Path.of("/proc/cpuinfo"))) return;
+		if (applied != null || !isZen5(Path.of("/proc/cpuinfo"))) return;
+		List<String> set = new java.util.ArrayList<>();
 		try {
 			LibC c = Native.load("c", LibC.class);
-			if (c.setenv(ISA_VARIABLE, SAFE_ISA, 0) == 0) applied = ISA_VARIABLE + "=" + SAFE_ISA;
+			if (System.getenv(ISA_VARIABLE) == null && System.getenv("ONEDNN_MAX_CPU_ISA") == null && c.setenv(ISA_VARIABLE, SAFE_ISA, 0) == 0) {
+				set.add(ISA_VARIABLE + "=" + SAFE_ISA);
+			}
+			if (System.getenv(ATEN_VARIABLE) == null && c.setenv(ATEN_VARIABLE, SAFE_ATEN, 0) == 0) set.add(ATEN_VARIABLE + "=" + SAFE_ATEN);
 		} catch (Throwable e) {
-			System.err.println("DuoDistill: this AMD Zen 5 CPU needs " + ISA_VARIABLE + "=AVX2 in the environment (libtorch's AVX-512 kernels give"
-					+ " NaN in training) and it could not be set here: " + e);
+			System.err.println("DuoDistill: this AMD Zen 5 CPU needs " + ISA_VARIABLE + "=" + SAFE_ISA + " and " + ATEN_VARIABLE + "=" + SAFE_ATEN
+					+ " in the environment (libtorch's AVX-512 kernels give NaN in training) and they could not be set here: " + e);
 		}
+		applied = String.join(" ", set);
 	}
 
 	/** Linux only (elsewhere there is no /proc/cpuinfo, and no report of the problem). */

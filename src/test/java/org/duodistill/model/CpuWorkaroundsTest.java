@@ -34,8 +34,12 @@ class CpuWorkaroundsTest {
 	@Test
 	void theEngineStartsWithTheCapOnAZen5() {
 		Engines.engine();
-		if (CpuWorkarounds.isZen5(Path.of("/proc/cpuinfo")) && System.getenv(CpuWorkarounds.ISA_VARIABLE) == null) {
-			assertEquals(CpuWorkarounds.ISA_VARIABLE + "=" + CpuWorkarounds.SAFE_ISA, CpuWorkarounds.applied());
+		boolean zen5 = CpuWorkarounds.isZen5(Path.of("/proc/cpuinfo"));
+		if (!zen5) {
+			assertEquals(null, CpuWorkarounds.applied(), "nothing is changed on other CPUs");
+		} else if (System.getenv(CpuWorkarounds.ISA_VARIABLE) == null && System.getenv(CpuWorkarounds.ATEN_VARIABLE) == null) {
+			assertEquals(CpuWorkarounds.ISA_VARIABLE + "=" + CpuWorkarounds.SAFE_ISA + " " + CpuWorkarounds.ATEN_VARIABLE + "="
+					+ CpuWorkarounds.SAFE_ATEN, CpuWorkarounds.applied());
 		}
 	}
 }
