@@ -9,25 +9,28 @@ import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
 
 /**
- * Command line: {@code demo}, {@code train}, {@code evaluate}, {@code classify}. Exit code 0 on
+ * Command line: {@code demo}, {@code train}, {@code evaluate}, {@code classify}, {@code study},
+ * {@code export}, {@code teachers}. Exit code 0 on
  * success, 1 when the work failed, 2 for wrong usage; failures print one line on stderr.
  */
 public final class Main {
 	static final String USAGE = String.join("\n",
 			"usage: duodistill <command> [options]",
 			"  demo     [--data DIR] [--epochs N] [--size N] [--threads N] [--methods a,b,...]",
-			"  train    --data DIR|CSV --output MODEL_DIR [--teacher auto|FILE|MODEL_DIR]",
+			"  train    --data DIR|CSV --output MODEL_DIR [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME[@REV]]",
 			"           [--method dual-skd|single-ws|ws-ema|random|kd|teacher] [--teacher-arch A]",
 			"           [--student-arch A] [--size N] [--epochs N] [--batch N] [--lr X] [--seed N]",
 			"           [--train-fraction F] [--device auto|cpu|gpu] [--threads N] [--hflip] [--overwrite]",
 			"           [--slice-axis x|y|z] [--slice-step K] [--central-slices N] [--skip-empty F] [--deploy-best-of-a-b] [--mutual]",
 			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe] [--divergence-retries N]",
-			"           [--checkpoint-every N]    |    train --resume OUTPUT_DIR   (continue a killed run)",
+			"           [--checkpoint-every N] [--teacher-channels sum|replicate]",
+			"           |    train --resume OUTPUT_DIR   (continue a killed run)",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
 			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
 			"  study    --data DIR|CSV --output DIR [--name NAME] [--methods m[+key=value...],...] [--fractions 0.1,0.25,0.5,1]",
-			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]");
+			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]",
+			"  teachers                            (the recommended pretrained teachers, cached or not)");
 
 	private Main() {}
 
@@ -56,13 +59,14 @@ public final class Main {
 				case "demo": return DemoCommand.run(args, out, err);
 				case "study": return StudyCommand.run(args, out, err);
 				case "export": return ExportCommand.run(args, out, err);
+				case "teachers": return TeachersCommand.run(args, out, err);
 				default: throw new UsageException("unknown command '" + args[0] + "'");
 			}
 		} catch (UsageException e) {
 			err.println("duodistill: " + e.getMessage());
 			err.println(USAGE);
 			return 2;
-		} catch (DatasetException | TensorFileException | FileAlreadyExistsException | IllegalArgumentException
+		} catch (DatasetException | TensorFileException | org.duodistill.hub.HubException | FileAlreadyExistsException | IllegalArgumentException
 				| org.duodistill.train.TrainingDiverged | TrainCommand.OutOfMemory e) {
 			err.println("duodistill: error: " + oneLine(e.getMessage()));
 			return 1;

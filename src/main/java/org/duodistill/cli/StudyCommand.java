@@ -1,7 +1,6 @@
 package org.duodistill.cli;
 
 import org.duodistill.data.DatasetException;
-import org.duodistill.model.Architectures;
 import org.duodistill.model.Engines;
 import org.duodistill.study.Study;
 import org.duodistill.study.StudyReport;
@@ -32,7 +31,7 @@ final class StudyCommand {
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
 		Args a = new Args(argv, 1, Set.of("data", "name", "output", "methods", "fractions", "seeds", "size", "epochs", "teacher-epochs", "batch",
 				"lr", "teacher", "teacher-arch", "student-arch", "device", "threads", "slice-axis", "slice-step", "central-slices",
-				"skip-empty"), Set.of("quiet", "hflip", "report-only"));
+				"skip-empty", "teacher-channels"), Set.of("quiet", "hflip", "report-only"));
 		Path output = Path.of(a.required("output"));
 		if (!a.flag("report-only")) {
 			Path data = Path.of(a.required("data"));
@@ -46,7 +45,8 @@ final class StudyCommand {
 				for (String f : a.get("fractions", DEFAULT_FRACTIONS).split(",")) fractions.add(Double.parseDouble(f.trim()));
 				for (String s : a.get("seeds", DEFAULT_SEEDS).split(",")) seeds.add(Long.parseLong(s.trim()));
 				base = TrainingOptions.defaults().withEpochs(a.integer("epochs", 30)).withBatch(a.integer("batch", 32))
-						.withLearningRate(a.number("lr", 1e-3)).withHorizontalFlip(a.flag("hflip"));
+						.withLearningRate(a.number("lr", 1e-3)).withHorizontalFlip(a.flag("hflip"))
+						.withTeacherChannels(TrainingOptions.TeacherChannels.parse(a.get("teacher-channels", "sum")));
 				for (double f : fractions) if (!(f > 0) || f > 1) throw new UsageException("--fractions must be in (0, 1], got " + f);
 			} catch (NumberFormatException e) {
 				throw new UsageException("--fractions and --seeds take comma-separated numbers: " + e.getMessage());
@@ -56,8 +56,8 @@ final class StudyCommand {
 			Main.configureEngine(a);
 			String name = a.get("name", data.toAbsolutePath().normalize().getFileName().toString());
 			Study.Config config = new Study.Config(data, name, variants, fractions, seeds, a.integer("size", TrainCommand.DEFAULT_SIZE), base,
-					a.integer("teacher-epochs", base.epochs()), a.get("teacher", "auto"), a.get("teacher-arch", Architectures.DEFAULT_TEACHER),
-					a.get("student-arch", Architectures.DEFAULT_STUDENT), Engines.device(a.get("device", "auto")), TrainCommand.slicePolicy(a));
+					a.integer("teacher-epochs", base.epochs()), a.get("teacher", "auto"), a.get("teacher-arch", null),
+					a.get("student-arch", org.duodistill.train.TeacherCatalogue.defaultStudent(a.get("teacher", "auto"))), Engines.device(a.get("device", "auto")), TrainCommand.slicePolicy(a));
 			new Study(config, output, new ConsoleListener(err, a.flag("quiet"))).run();
 		}
 		List<StudyRow> rows = Study.read(output.resolve(Study.CSV));

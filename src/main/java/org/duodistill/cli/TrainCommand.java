@@ -25,7 +25,7 @@ final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
 			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "slice-axis",
-			"slice-step", "central-slices", "skip-empty", "divergence-retries", "checkpoint-every", "resume");
+			"slice-step", "central-slices", "skip-empty", "divergence-retries", "checkpoint-every", "resume", "teacher-channels");
 	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual", "head-probe");
 
 	private TrainCommand() {}
@@ -59,12 +59,17 @@ final class TrainCommand {
 			throw new UsageException(e.getMessage()); // unknown method or selector, out-of-range number: wrong words
 		}
 		String teacherArch = a.get("teacher-arch", null);
-		String studentArch = a.get("student-arch", Architectures.DEFAULT_STUDENT);
+		String studentArch = a.get("student-arch", org.duodistill.train.TeacherCatalogue.defaultStudent(a.get("teacher", "auto")));
 		// Validate names before any data is read, so a typo fails in a second, not after loading.
 		ModelSpec student;
 		try {
 			student = Architectures.parse(studentArch, 1, 2);
 			if (teacherArch != null) Architectures.parse(teacherArch, 1, 2);
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
+		try {
+			org.duodistill.train.TeacherSource.parse(a.get("teacher", "auto")); // a malformed hf-hub: reference is a usage error
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
@@ -125,6 +130,7 @@ final class TrainCommand {
 		if (a.has("ema-half-life")) o = o.withEma(org.duodistill.train.EmaSchedule.halfLife(a.number("ema-half-life", 0)));
 		o = o.withAuxiliaryNorm(TrainingOptions.AuxiliaryNorm.parse(a.get("aux-bn", o.auxiliaryNorm().id())));
 		o = o.withProbeHeads(a.flag("head-probe"));
+		o = o.withTeacherChannels(TrainingOptions.TeacherChannels.parse(a.get("teacher-channels", o.teacherChannels().id())));
 		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
 				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));
 		return o;

@@ -14,7 +14,15 @@ import java.util.Map;
 public final class CheckpointImport {
 	private CheckpointImport() {}
 
-	public record Imported(ModelSpec spec, LinkedHashMap<String, HostTensor> weights) {}
+	/** @param storedChannels the stem's input channels in the file (3 when an RGB stem was summed to grey) */
+	public record Imported(ModelSpec spec, LinkedHashMap<String, HostTensor> weights, int storedChannels) {
+		public Imported(ModelSpec spec, LinkedHashMap<String, HostTensor> weights) {
+			this(spec, weights, spec.inChannels());
+		}
+	}
+
+	/** The stem convolutions of the families, by timm / torchvision name. */
+	private static final java.util.List<String> STEMS = java.util.List.of("conv1.weight", "patch_embed.proj.weight", "stem.0.weight");
 
 	/**
 	 * @param architecture the expected architecture, or null to infer it from the tensors
@@ -47,6 +55,7 @@ public final class CheckpointImport {
 		}
 		tensors = TorchvisionNames.toTimm(tensors);
 		tensors = linearMlp(tensors);
+		int stored = storedChannels(tensors);
 		if (inChannels == 1) tensors = grayscaleStem(file, tensors);
 		else if (inChannels != 0 && inChannels != 3) throw new IllegalArgumentException("input channels must be 1 or 3, got " + inChannels);
 		ModelSpec spec;
@@ -66,7 +75,21 @@ public final class CheckpointImport {
 		} else {
 			TensorCheck.verify(file, spec, tensors, true);
 		}
-		return new Imported(spec, tensors);
+		return new Imported(spec, tensors, stored == 0 ? spec.inChannels() : stored);
+	}
+
+	private static int storedChannels(Map<String, HostTensor> tensors) {
+		String stem = stemName(tensors);
+		return stem == null ? 0 : (int) tensors.get(stem).dim(1);
+	}
+
+	/** The stem's tensor name; null when the tensors have none of the families' stems. */
+	static String stemName(Map<String, HostTensor> tensors) {
+		for (String s : STEMS) {
+			HostTensor t = tensors.get(s);
+			if (t != null && t.rank() == 4) return s;
+		}
+		return null;
 	}
 
 	/**
@@ -84,25 +107,26 @@ public final class CheckpointImport {
 		return out;
 	}
 
-	/** The stem (the first 4-D tensor: conv1, patch_embed.proj, stem.0) summed over its 3 input channels. */
+	/**
+	 * The stem (conv1, patch_embed.proj or stem.0, found by name: a ConvNeXt's depthwise kernels are
+	 * 4-D too and sort before its stem) summed over its 3 input channels.
+	 */
 	static LinkedHashMap<String, HostTensor> grayscaleStem(Path file, LinkedHashMap<String, HostTensor> tensors) throws TensorFileException {
 		LinkedHashMap<String, HostTensor> out = new LinkedHashMap<>(tensors);
-		for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-			HostTensor t = e.getValue();
-			if (t.rank() != 4) continue;
-			if (t.dim(1) == 1) return out;
-			if (t.dim(1) != 3) throw new TensorFileException(file, e.getKey() + " takes " + t.dim(1) + " input channels; only a 3-channel stem can be made grayscale");
-			long o = t.dim(0);
-			long k = t.dim(2) * t.dim(3);
-			HostTensor g = HostTensor.zeros(new long[] {o, 1, t.dim(2), t.dim(3)});
-			for (long i = 0; i < o; i++) {
-				for (int c = 0; c < 3; c++) {
-					for (long j = 0; j < k; j++) g.data()[(int) (i * k + j)] += t.data()[(int) ((i * 3 + c) * k + j)];
-				}
+		String stem = stemName(tensors);
+		if (stem == null) return out; // the architecture check that follows names what is missing
+		HostTensor t = tensors.get(stem);
+		if (t.dim(1) == 1) return out;
+		if (t.dim(1) != 3) throw new TensorFileException(file, stem + " takes " + t.dim(1) + " input channels; only a 3-channel stem can be made grayscale");
+		long o = t.dim(0);
+		long k = t.dim(2) * t.dim(3);
+		HostTensor g = HostTensor.zeros(new long[] {o, 1, t.dim(2), t.dim(3)});
+		for (long i = 0; i < o; i++) {
+			for (int c = 0; c < 3; c++) {
+				for (long j = 0; j < k; j++) g.data()[(int) (i * k + j)] += t.data()[(int) ((i * 3 + c) * k + j)];
 			}
-			out.put(e.getKey(), g);
-			return out;
 		}
+		out.put(stem, g);
 		return out;
 	}
 

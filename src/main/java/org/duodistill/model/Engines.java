@@ -17,6 +17,7 @@ public final class Engines {
 		if (!configured) {
 			// DJL logs at DEBUG through whatever SLF4J provider is present (Logback, in Fiji or with Bio-Formats' jar)
 			org.duodistill.data.QuietLogging.apply(Engines.class.getClassLoader());
+			CpuWorkarounds.apply();
 			System.setProperty("ai.djl.offline", "true");
 			System.setProperty("OPT_OUT_TRACKING", "true");
 			System.setProperty("ai.djl.default_engine", "PyTorch");
@@ -96,6 +97,7 @@ public final class Engines {
 		o.addProperty("djl", Engine.getDjlVersion());
 		o.addProperty("pytorch", engine().getVersion());
 		o.addProperty("java", System.getProperty("java.version"));
+		if (CpuWorkarounds.applied() != null) o.addProperty("cpu_workaround", CpuWorkarounds.applied());
 		return o;
 	}
 }

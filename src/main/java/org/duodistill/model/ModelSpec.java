@@ -71,6 +71,14 @@ public interface ModelSpec {
 		return 1;
 	}
 
+	/**
+	 * Whether AdamW decays this learned tensor. As timm: matrices and kernels do, biases and norm
+	 * scales (one-dimensional) do not; families add their own exceptions.
+	 */
+	default boolean decays(String tensorName, long[] shape) {
+		return shape.length > 1;
+	}
+
 	/** True when the architecture keeps statistics (BatchNorm) besides learned parameters. */
 	default boolean hasStatistics() {
 		for (String k : tensorShapes().keySet()) if (isStatistic(k)) return true;

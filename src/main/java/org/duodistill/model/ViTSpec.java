@@ -89,6 +89,15 @@ public record ViTSpec(String name, int embedDim, int depth, int heads, int mlpHi
 		return s;
 	}
 
+	/**
+	 * timm's {@code no_weight_decay()} for ViT: the class token and position embeddings are not
+	 * decayed (they are 3-D, so the rank rule alone would decay them), besides biases and norms.
+	 */
+	@Override
+	public boolean decays(String tensorName, long[] shape) {
+		return shape.length > 1 && !tensorName.equals("cls_token") && !tensorName.equals("pos_embed");
+	}
+
 	@Override
 	public boolean isStatistic(String tensorName) {
 		return false;

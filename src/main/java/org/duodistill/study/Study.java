@@ -100,7 +100,7 @@ public final class Study {
 	}
 
 	private String teacherName() {
-		return config.teacher() == null || config.teacher().equals("auto") ? "auto" : Path.of(config.teacher()).getFileName().toString();
+		return org.duodistill.train.TeacherSource.parse(config.teacher()).label();
 	}
 
 	/** The teacher baseline first, so KD can reuse the teacher it fine-tuned. */
@@ -114,7 +114,7 @@ public final class Study {
 	private record Run(StudyRow row, TrainResult result) {
 		Teacher asTeacher(Teacher original) {
 			return new Teacher(result.model().spec(), result.model().weights(), original.source(), original.fingerprint(), true,
-					original.preprocessing(), result.history(), result.seconds(), result.testMetrics());
+					original.preprocessing(), result.history(), result.seconds(), result.testMetrics(), original.origin());
 		}
 	}
 

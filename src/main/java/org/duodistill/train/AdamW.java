@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * AdamW (Loshchilov and Hutter) with decoupled weight decay, updating a model's tensors in place.
- * Like timm, one-dimensional tensors (biases, norm scales) get no decay. Gradients are zeroed
+ * Like timm, biases, norm scales and a ViT's class token and position embeddings get no decay
+ * ({@link org.duodistill.model.ModelSpec#decays}). Gradients are zeroed
  * after each step because the engine accumulates them.
  */
 public final class AdamW implements AutoCloseable {
@@ -53,7 +54,7 @@ public final class AdamW implements AutoCloseable {
 		for (Map.Entry<String, NDArray> e : firstMoment.entrySet()) {
 			NDArray w = weights.get(e.getKey());
 			PtNDArray g = (PtNDArray) w.getGradient();
-			float decay = weightDecay > 0 && w.getShape().dimension() > 1 ? (float) weightDecay : 0f;
+			float decay = weightDecay > 0 && weights.spec().decays(e.getKey(), w.getShape().getShape()) ? (float) weightDecay : 0f;
 			JniUtils.adamUpdate((PtNDArray) w, g, (PtNDArray) e.getValue(), (PtNDArray) secondMoment.get(e.getKey()), (float) lr, corrected,
 					decay, 1f, -1f, BETA1, BETA2, EPS, true);
 			JniUtils.zeroGrad((PtNDArray) w);

@@ -11,7 +11,7 @@ import org.duodistill.data.Preprocessing;
 import org.duodistill.data.Sample;
 import org.duodistill.data.Split;
 import org.duodistill.model.Architectures;
-import org.duodistill.model.CheckpointImport;
+import org.duodistill.hub.HubSettings;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.HostTensor;
 import org.duodistill.model.ModelFolder;
@@ -49,6 +49,7 @@ public final class Pipeline implements AutoCloseable {
 	}
 
 	public Pipeline(Dataset dataset, TrainingOptions options, Device device, TrainingListener listener) {
+		this.hubSettings = HubSettings.fromEnvironment();
 		this.dataset = dataset;
 		this.options = options;
 		this.device = device;
@@ -60,41 +61,39 @@ public final class Pipeline implements AutoCloseable {
 	}
 
 	/**
-	 * @param teacher {@code auto}, a {@code .safetensors}/{@code .npz} checkpoint or a DuoDistill model folder
+	 * @param teacher {@code auto}, a {@code .safetensors}/{@code .npz} checkpoint, a DuoDistill model
+	 *        folder or {@code hf-hub:ORG/NAME[@REVISION]} ({@link TeacherSource})
 	 * @param teacherArch architecture of an auto teacher, or the expected one of an imported checkpoint (null: infer)
 	 */
 	public Teacher prepareTeacher(String teacher, String teacherArch, int size) throws IOException {
+		TeacherSource source = TeacherSource.parse(teacher);
+		if (!source.isAuto()) {
+			return new TeacherLoader(dataset, options, listener, ch -> datasetPreprocessing(size, ch), hubSettings).load(source, teacherArch, size);
+		}
 		int k = dataset.numClasses();
-		if (teacher == null || teacher.equals("auto")) {
-			int channels = dataset.hasColour() ? 3 : 1;
-			ModelSpec spec = Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, channels, k).withImageSize(size);
-			Preprocessing prep = datasetPreprocessing(size, channels);
-			listener.message("training teacher " + spec.describe() + " on " + dataset.split(Split.TRAIN).size() + " images (auto)");
-			Teacher untrained = new Teacher(spec, WeightInit.random(spec, options.seed() + 1), "auto", "auto:" + dataset.fingerprint(),
-					false, prep, List.of(), 0, null);
-			return trainTeacher(untrained);
-		}
-		Path path = Path.of(teacher);
-		if (Files.isDirectory(path)) {
-			SavedModel m = ModelFolder.read(path);
-			boolean same = m.classes().equals(dataset.classes());
-			ModelSpec spec = m.spec().withImageSize(size);
-			if (teacherArch != null && !teacherArch.equals(spec.name())) {
-				throw new IllegalArgumentException("--teacher-arch " + teacherArch + " but the teacher folder holds " + spec.name());
-			}
-			return new Teacher(spec, spec.adaptWeights(m.spec(), m.weights()), path.toString(), fingerprint(path.resolve(ModelFolder.WEIGHTS)), same,
-					new Preprocessing(size, spec.inChannels(), Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH,
-							m.preprocessing().mean(), m.preprocessing().std()), List.of(), 0, null);
-		}
-		CheckpointImport.Imported imp = CheckpointImport.load(path, teacherArch, 0);
-		// a ViT checkpoint made for another input size gets its position embeddings resampled (as timm does)
-		ModelSpec spec = imp.spec().withImageSize(size);
-		LinkedHashMap<String, HostTensor> weights = spec.adaptWeights(imp.spec(), imp.weights());
-		Preprocessing prep = spec.inChannels() == 3
-				? new Preprocessing(size, 3, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH, Preprocessing.IMAGENET_MEAN, Preprocessing.IMAGENET_STD)
-				: datasetPreprocessing(size, spec.inChannels());
-		listener.message("imported teacher " + spec.describe() + " from " + path);
-		return new Teacher(spec, weights, path.toString(), fingerprint(path), false, prep, List.of(), 0, null);
+		int channels = dataset.hasColour() ? 3 : 1;
+		ModelSpec spec = Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, channels, k).withImageSize(size);
+		Preprocessing prep = datasetPreprocessing(size, channels);
+		listener.message("training teacher " + spec.describe() + " on " + dataset.split(Split.TRAIN).size() + " images (auto)");
+		if (options.method() != Method.TEACHER) listener.message(AUTO_COSTS);
+		JsonObject origin = new JsonObject();
+		origin.addProperty("kind", "auto");
+		Teacher untrained = new Teacher(spec, WeightInit.random(spec, options.seed() + 1), "auto", "auto:" + dataset.fingerprint(),
+				false, prep, List.of(), 0, null, origin);
+		return trainTeacher(untrained);
+	}
+
+	/** Said whenever students learn from a teacher trained here: what it costs them, and the way out. */
+	public static final String AUTO_COSTS = "note: a teacher trained only on these images has little to pass on (weight selection gained"
+			+ " nothing from one in our study, against 10-18 points macro-F1 from a pretrained teacher); `duodistill teachers` lists"
+			+ " pretrained ones (--teacher hf-hub:...)";
+
+	private HubSettings hubSettings = null;
+
+	/** Where Hub teachers come from and are cached; by default the environment's (HF_ENDPOINT, HF_HUB_CACHE, ...). */
+	public Pipeline withHubSettings(HubSettings settings) {
+		this.hubSettings = settings;
+		return this;
 	}
 
 	/** Mean and standard deviation of the training images per model channel. */
@@ -139,7 +138,7 @@ public final class Pipeline implements AutoCloseable {
 		if (!t.trainedOnClasses()) WeightInit.freshHead(spec, w, options.seed() + 2);
 		Outcome o = train("teacher", spec, w, null, null, t.preprocessing(), options.withMethod(Method.TEACHER));
 		return new Teacher(spec, o.best, t.source(), t.fingerprint(), true, t.preprocessing(), o.history,
-				(System.nanoTime() - t0) / 1e9, o.test);
+				(System.nanoTime() - t0) / 1e9, o.test, t.origin());
 	}
 
 	/** Trains one student (or the teacher baseline) with {@code method} and returns the deployable model. */
@@ -296,6 +295,7 @@ public final class Pipeline implements AutoCloseable {
 		teacher.addProperty("fingerprint", t.fingerprint());
 		teacher.add("architecture", t.spec().toJson());
 		teacher.addProperty("parameters", t.spec().parameterCount());
+		t.origin().entrySet().forEach(e -> teacher.add(e.getKey(), e.getValue()));
 		p.add("teacher", teacher);
 		JsonObject ds = new JsonObject();
 		ds.addProperty("fingerprint", dataset.fingerprint());

@@ -13,5 +13,10 @@ public interface TrainingListener {
 		return false;
 	}
 
+	/** How a teacher download reports and is cancelled: by default lines through {@link #message}. */
+	default org.duodistill.hub.DownloadProgress downloads() {
+		return new ListenerDownloads(this);
+	}
+
 	TrainingListener NONE = new TrainingListener() {};
 }

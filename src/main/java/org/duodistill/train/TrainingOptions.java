@@ -16,12 +16,14 @@ import org.duodistill.select.ElementSelector;
  * @param probeHeads weight-selected students start with a head fitted to their features
  *        ({@link HeadProbe}) instead of a random one; off by default: it validated slightly worse
  *        (docs/method.md)
+ * @param teacherChannels how an RGB teacher meets grey images: its first convolution summed over
+ *        the input channels (timm's {@code in_chans=1}, the default) or the image replicated to RGB
  */
 public record TrainingOptions(Method method, int epochs, int batchSize, double learningRate, double weightDecay,
 		int warmupEpochs, EmaSchedule ema, double temperature, double kdWeight, double labelSmoothing,
 		double finetuneFraction, double finetuneLrFactor, long seed, boolean horizontalFlip, ElementSelector selectorA,
 		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB, boolean mutual, AuxiliaryNorm auxiliaryNorm,
-		boolean probeHeads) {
+		boolean probeHeads, TeacherChannels teacherChannels) {
 
 	/** The half-life default, chosen on validation splits (docs/method.md). */
 	public static final double DEFAULT_EMA_HALF_LIFE = 0.1;
@@ -45,10 +47,24 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		}
 	}
 
+	/** How a 3-channel teacher takes 1-channel images. */
+	public enum TeacherChannels {
+		SUM, REPLICATE;
+
+		public String id() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+		public static TeacherChannels parse(String s) {
+			for (TeacherChannels c : values()) if (c.id().equals(s.trim().toLowerCase(java.util.Locale.ROOT))) return c;
+			throw new IllegalArgumentException("unknown --teacher-channels '" + s + "'; use sum or replicate");
+		}
+	}
+
 	public static TrainingOptions defaults() {
 		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, EmaSchedule.halfLife(DEFAULT_EMA_HALF_LIFE), 4.0, 1.0, 0.1,
 				0.2, 0.1, 42, false, ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, true, true, AuxiliaryNorm.RECALIBRATE,
-				false);
+				false, TeacherChannels.SUM);
 	}
 
 	public TrainingOptions {
@@ -57,6 +73,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		if (!(learningRate > 0) || learningRate > 10) throw new IllegalArgumentException("--lr must be in (0, 10], got " + learningRate);
 		java.util.Objects.requireNonNull(ema, "ema");
 		java.util.Objects.requireNonNull(auxiliaryNorm, "auxiliaryNorm");
+		java.util.Objects.requireNonNull(teacherChannels, "teacherChannels");
 		if (!(temperature > 0)) throw new IllegalArgumentException("temperature must be > 0");
 		if (!(trainFraction > 0) || trainFraction > 1) throw new IllegalArgumentException("--train-fraction must be in (0, 1], got " + trainFraction);
 	}
@@ -131,6 +148,10 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		return with(b -> b.mutual = on);
 	}
 
+	public TrainingOptions withTeacherChannels(TeacherChannels c) {
+		return with(b -> b.teacherChannels = c);
+	}
+
 	private TrainingOptions with(java.util.function.Consumer<Builder> change) {
 		Builder b = new Builder(this);
 		change.accept(b);
@@ -148,6 +169,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		ElementSelector selectorA, selectorB;
 		EmaSchedule ema;
 		AuxiliaryNorm auxiliaryNorm;
+		TeacherChannels teacherChannels;
 
 		Builder(TrainingOptions o) {
 			method = o.method;
@@ -171,12 +193,13 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 			mutual = o.mutual;
 			auxiliaryNorm = o.auxiliaryNorm;
 			probeHeads = o.probeHeads;
+			teacherChannels = o.teacherChannels;
 		}
 
 		TrainingOptions build() {
 			return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, ema, temperature,
 					kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction,
-					deployBestOfAB, mutual, auxiliaryNorm, probeHeads);
+					deployBestOfAB, mutual, auxiliaryNorm, probeHeads, teacherChannels);
 		}
 	}
 
@@ -205,6 +228,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		o.addProperty("train_fraction", trainFraction);
 		o.addProperty("deploy", deployBestOfAB ? "best-of-a-b" : "a");
 		o.addProperty("mutual", mutual && method == Method.DUAL_SKD);
+		o.addProperty("teacher_channels", teacherChannels.id());
 		return o;
 	}
 }

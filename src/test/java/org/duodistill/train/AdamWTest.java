@@ -86,6 +86,38 @@ class AdamWTest {
 		}
 	}
 
+	/**
+	 * timm fine-tunes a ViT without decaying its class token and position embeddings (3-D tensors):
+	 * with a zero gradient only the decay moves a tensor, so they stay put while the patch kernel shrinks.
+	 */
+	@Test
+	void vitTokensAndPositionsAreNotDecayed() {
+		Engines.noGradientsOnThisThread();
+		ModelSpec spec = Architectures.parse("vit-e16-d1-h2-p4-i16", 1, 2);
+		double lr = 0.1;
+		double wd = 0.5;
+		try (NDManager root = Engines.engine().newBaseManager();
+				DeviceWeights w = DeviceWeights.upload(spec, WeightInit.random(spec, 1), root, Device.cpu());
+				AdamW opt = new AdamW(w, wd)) {
+			w.requireGradients(true);
+			java.util.Map<String, float[]> before = new java.util.HashMap<>();
+			for (String n : w.names()) before.put(n, w.get(n).toFloatArray());
+			try (NDManager scope = root.newSubManager()) {
+				NDArray x = scope.randomNormal(new Shape(2, 1, 16, 16));
+				try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+					gc.backward(spec.network().forward(w, x, true).sum().mul(0f));
+				}
+				opt.step(lr);
+			}
+			for (String n : new String[] {"cls_token", "pos_embed", "blocks.0.norm1.weight", "patch_embed.proj.bias"}) {
+				assertTrue(java.util.Arrays.equals(before.get(n), w.get(n).toFloatArray()), n + " is not decayed");
+			}
+			float[] k0 = before.get("patch_embed.proj.weight");
+			float[] k1 = w.get("patch_embed.proj.weight").toFloatArray();
+			for (int i = 0; i < k0.length; i++) assertEquals(k0[i] * (1 - lr * wd), k1[i], 1e-6, "patch_embed.proj.weight[" + i + "] decays");
+		}
+	}
+
 	/** torch.optim.AdamW (betas 0.9, 0.999, eps 1e-8) in double precision. */
 	static double[] expected(float[] start, double[] grad, double lr, double wd, int steps) {
 		double[] p = new double[start.length];
