@@ -8,9 +8,12 @@
 #
 # Usage: bench/hub-teacher.sh [OUT]          (from the project folder; OUT default hub-teacher-results)
 #   SEEDS=1,...,9          seeds (the spread between seeds is ~10 points on these tasks: 3 hide effects)
-#   TARGETS=mri-orientation  target datasets, comma-separated: mri-orientation, sample-images
-#   PRETRAIN_EPOCHS=5      epochs of the Fashion-MNIST pretraining (about 6 min each on 2 shared cores)
+#   TARGETS=mri-orientation,sample-images   target datasets (one seed of both: about 4 min here)
+#   PRETRAIN_EPOCHS=2      epochs of the Fashion-MNIST pretraining (about 12 min each at --threads 1)
 #   EPOCHS=20              epochs per student run and per auto teacher
+#   THREADS=1              libtorch threads per process. 1 on purpose: on a shared 2-core machine two
+#                          threads per process oversubscribe the cores and a step costs up to 10x more
+#                          (measured: 110 ms/image against 12 ms/image for resnet18 at 32 px)
 #
 # Steps, each skipped when its output exists (a rerun resumes; study.csv skips finished runs):
 #   1. data: scripts/make_study_data.sh fashion-60k mri-orientation (Debian packages)
@@ -26,9 +29,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-hub-teacher-results}"
 seeds="${SEEDS:-1,2,3,4,5,6,7,8,9}"
-targets="${TARGETS:-mri-orientation}"
-pretrain_epochs="${PRETRAIN_EPOCHS:-5}"
+targets="${TARGETS:-mri-orientation,sample-images}"
+pretrain_epochs="${PRETRAIN_EPOCHS:-2}"
 epochs="${EPOCHS:-20}"
+threads="${THREADS:-1}"
 methods=random,single-ws,dual-skd
 fractions=0.1,0.25
 size=32
@@ -61,7 +65,7 @@ if [[ ! -f "$teacher/model.json" ]]; then
     timed pretrain fashion-60k - 7 -- dd train --resume "$teacher" --quiet
   else
     timed pretrain fashion-60k - 7 -- dd train --data study-data/fashion-60k --output "$teacher" --method teacher --teacher-arch resnet18 \
-      --size $size --epochs "$pretrain_epochs" --seed 7 --quiet
+      --size $size --epochs "$pretrain_epochs" --threads "$threads" --seed 7 --quiet
   fi
 fi
 
@@ -86,9 +90,12 @@ echo "loopback Hub at $HF_ENDPOINT serving $repo_id; cache $HF_HUB_CACHE"
 
 # 5. The study, seed by seed, Hub teacher then auto.
 data_of() { case "$1" in sample-images) echo sample-images ;; *) echo "study-data/$1" ;; esac; }
-study() { # target teacher seed
-  dd study --data "$(data_of "$1")" --name "$1" --teacher "$2" --output "$out" --methods "$methods" --fractions "$fractions" \
-    --seeds "$3" --size $size --epochs "$epochs" --teacher-epochs "$epochs" --quiet >/dev/null
+study() { # target teacher seed; the same student for both teachers, and auto's teacher is the Hub one's architecture
+  local arch=()
+  [[ "$2" == auto ]] && arch=(--teacher-arch resnet18)
+  dd study --data "$(data_of "$1")" --name "$1" --teacher "$2" "${arch[@]}" --student-arch resnet10-w32 --output "$out" \
+    --methods "$methods" --fractions "$fractions" --seeds "$3" --size $size --epochs "$epochs" --teacher-epochs "$epochs" \
+    --threads "$threads" --quiet >/dev/null
 }
 IFS=, read -r -a seed_list <<< "$seeds"
 IFS=, read -r -a target_list <<< "$targets"
