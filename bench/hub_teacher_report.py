@@ -4,9 +4,9 @@
   /usr/bin/python3 bench/hub_teacher_report.py OUT/study.csv [--hub-teacher NAME]
 
 For each dataset, fraction and method: test macro-F1 mean ± sd over seeds with the Hub teacher
-and with `auto`, the paired difference hub minus auto over the seeds both have (mean ± sd, and
-in how many seeds hub is higher), and the validation macro-F1 means (what a user could have
-chosen on).  The Hub teacher is every teacher that is not `auto` unless --hub-teacher names one.
+and with `auto`, the paired difference hub minus auto over the seeds both have (mean ± sd, its
+95% t interval, and in how many seeds hub is higher), and the validation macro-F1 means (what a
+user could have chosen on).  The Hub teacher is every teacher that is not `auto` unless --hub-teacher names one.
 Standard library only.
 """
 
@@ -36,6 +36,19 @@ def signed(m, sd):
     return "-" if math.isnan(m) else "%+.3f ± %.3f" % (m, sd)
 
 
+# Two-sided 95% quantiles of Student's t for 1..30 degrees of freedom.
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
+def ci95(m, sd, n):
+    """95% confidence interval of a paired mean difference (t distribution), as text."""
+    if n < 2 or math.isnan(m):
+        return "-"
+    h = (T975[n - 2] if n - 1 <= len(T975) else 1.96) * sd / math.sqrt(n)
+    return "[%+.3f, %+.3f]" % (m - h, m + h)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("csv")
@@ -58,8 +71,8 @@ def main():
     order = {"random": 0, "single-ws": 1, "ws-ema": 2, "kd": 3, "dual-skd": 4, "teacher": 5}
     keys = sorted({(d, f, m) for (d, f, m, _) in runs}, key=lambda k: (k[0], k[1], order.get(k[2], 9), k[2]))
     print("Hub teacher: %s. Test macro-F1, mean ± sd over seeds; hub - auto paired by seed.\n" % ", ".join(sorted(hub_names)))
-    print("| dataset | fraction | method | hub (test) | auto (test) | hub - auto (paired) | hub higher | val hub | val auto |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| dataset | fraction | method | hub (test) | auto (test) | hub - auto (paired) | 95% CI | hub higher | val hub | val auto |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for d, f, m in keys:
         hub, auto = runs.get((d, f, m, "hub"), {}), runs.get((d, f, m, "auto"), {})
         th = mean_sd([float(r["test_macro_f1"]) for r in hub.values()])
@@ -70,8 +83,8 @@ def main():
         higher = "%d/%d" % (sum(1 for x in diffs if x > 0), len(diffs)) if diffs else "-"
         vh = mean_sd([float(r["val_macro_f1"]) for r in hub.values()])
         va = mean_sd([float(r["val_macro_f1"]) for r in auto.values()])
-        print("| %s | %g%% | %s | %s | %s | %s | %s | %s | %s |" % (
-            d, f * 100, m, fmt(th[0], th[1], th[2]), fmt(ta[0], ta[1], ta[2]), signed(dm, dsd), higher,
+        print("| %s | %g%% | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            d, f * 100, m, fmt(th[0], th[1], th[2]), fmt(ta[0], ta[1], ta[2]), signed(dm, dsd), ci95(dm, dsd, dn), higher,
             fmt(vh[0], vh[1]), fmt(va[0], va[1])))
     # Method differences within each teacher, paired by seed (what weight selection adds).
     print("\nWithin each teacher, paired by seed (test macro-F1):\n")
@@ -85,7 +98,7 @@ def main():
                 seeds = sorted(set(ra) & set(rb))
                 diffs = [float(ra[s]["test_macro_f1"]) - float(rb[s]["test_macro_f1"]) for s in seeds]
                 m, sd, n = mean_sd(diffs)
-                cells.append("-" if n == 0 else "%s (%d/%d higher)" % (signed(m, sd), sum(1 for x in diffs if x > 0), n))
+                cells.append("-" if n == 0 else "%s %s (%d/%d higher)" % (signed(m, sd), ci95(m, sd, n), sum(1 for x in diffs if x > 0), n))
             print("| %s | %g%% | %s | %s |" % (d, f * 100, kind, " | ".join(cells)))
     secs = defaultdict(float)
     for r in rows:
