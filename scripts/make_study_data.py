@@ -15,6 +15,9 @@ grayscale PNGs and a SOURCE.md):
   fashion-mnist     Fashion-MNIST, 10 classes, 28x28: 150/50/100 per class (target task)
   fashion-source    Fashion-MNIST, 10 classes, 28x28: 800/100/- per class, disjoint from
                     fashion-mnist (larger source set to pretrain a teacher)
+  fashion-60k       Fashion-MNIST, 10 classes, 28x28: the whole official training set (60,000,
+                    6,000 per class) as train, 200 per class of the official test set as val,
+                    disjoint from fashion-mnist/test (to pretrain a Hub teacher)
   mri-position      64x64 axial MRI slices, classes inferior/middle/superior, split by volume
   mri-orientation   64x64 MRI slices, classes axial/coronal/sagittal, split by volume
 
@@ -49,6 +52,8 @@ FASHION_CLASSES = ("tshirt_top", "trouser", "pullover", "dress", "coat",
 FASHION_LICENCE = "MIT (Expat); Copyright 2017 Zalando SE (debian/copyright of dataset-fashion-mnist)"
 TARGET_COUNTS = {"train": 150, "val": 50, "test": 100}
 SOURCE_COUNTS = {"train": 800, "val": 100}
+FULL_VAL_PER_CLASS = 200  # fashion-60k/val: per class, from the official test set
+FULL_VAL_SEED = 60000     # its own generator, so the other datasets' choice is unchanged
 
 # ---------------------------------------------------------------- MRI volumes
 
@@ -272,6 +277,14 @@ def fashion_selection(train_labels, test_labels):
     for c in range(len(FASHION_CLASSES)):
         perm = rng.permutation(np.flatnonzero(test_labels == c))
         sel["fashion-mnist"]["test"][c] = np.sort(perm[:TARGET_COUNTS["test"]])
+    # fashion-60k: every official training image; its val is drawn (own seed) from the test
+    # images of each class that fashion-mnist/test does not use.
+    full_rng = np.random.default_rng(FULL_VAL_SEED)
+    sel["fashion-60k"] = {"train": {}, "val": {}}
+    for c in range(len(FASHION_CLASSES)):
+        sel["fashion-60k"]["train"][c] = np.flatnonzero(train_labels == c)
+        rest = np.setdiff1d(np.flatnonzero(test_labels == c), sel["fashion-mnist"]["test"][c])
+        sel["fashion-60k"]["val"][c] = np.sort(full_rng.permutation(rest)[:FULL_VAL_PER_CLASS])
     return sel
 
 
@@ -288,7 +301,8 @@ def build_fashion(out, debs, names):
     for name in names:
         b = Builder(out, name)
         for split, per_class in sel[name].items():
-            images, prefix = (te_x, "test") if split == "test" else (tr_x, "train")
+            from_test = split == "test" or (name == "fashion-60k" and split == "val")
+            images, prefix = (te_x, "test") if from_test else (tr_x, "train")
             for c, idx in per_class.items():
                 for i in idx:
                     save_png(images[i], b.path(split, FASHION_CLASSES[c], "fmnist-%s-%05d.png" % (prefix, i)))
@@ -302,10 +316,17 @@ def fashion_source_md(name, version, hashes, sel):
         role = ("Target task of the accuracy study, deliberately data-scarce: all 10 Fashion-MNIST classes, "
                 "150 train / 50 val images per class from the official training set and 100 test images per "
                 "class from the official test set.")
-    else:
+    elif name == "fashion-source":
         role = ("Larger source set to pretrain a teacher: all 10 Fashion-MNIST classes, 800 train / 100 val "
                 "images per class from the official training set, DISJOINT from every image of "
                 "`fashion-mnist` (no test split: evaluate on `fashion-mnist/test`).")
+    else:
+        role = ("The whole Fashion-MNIST training set, to pretrain a teacher that is published as a Hub "
+                "repo (bench/hub-teacher.sh) and used on OTHER (medical) tasks: all 60,000 official "
+                "training images (6,000 per class) as train; val is %d images per class of the official "
+                "test set, none of them in `fashion-mnist/test`. It CONTAINS every image of "
+                "`fashion-mnist/train`, `fashion-mnist/val` and `fashion-source`: do not use a teacher "
+                "pretrained on it for the `fashion-mnist` target task. No test split." % FULL_VAL_PER_CLASS)
     return """# %s
 
 %s
@@ -322,7 +343,7 @@ File names: `fmnist-<official set>-<index in that set>.png`.
 Classes (label 0..9 of the official set): %s.
 
 ## Split
-Seeded (numpy `default_rng(%d)`) random choice, made by `scripts/make_study_data.py`:
+%sSeeded (numpy `default_rng(%d)`) random choice, made by `scripts/make_study_data.py`:
 for each class in label order the class's official *training* indices are permuted once;
 the first 150 are `fashion-mnist/train`, the next 50 `fashion-mnist/val`, the next 800
 `fashion-source/train`, the next 100 `fashion-source/val` (so the two datasets share no image).
@@ -334,7 +355,17 @@ Then for each class its official *test* indices are permuted and the first 100 a
 
 Regenerate with `scripts/make_study_data.sh` (this folder is not committed).
 """ % (name, role, FASHION_PKG, version, hashes, FASHION_LICENCE,
-       ", ".join("%d `%s`" % (i, c) for i, c in enumerate(FASHION_CLASSES)), SEED, counts_table(counts))
+       ", ".join("%d `%s`" % (i, c) for i, c in enumerate(FASHION_CLASSES)), full_split_note(name), SEED,
+       counts_table(counts))
+
+
+def full_split_note(name):
+    if name != "fashion-60k":
+        return ""
+    return ("`fashion-60k/train` is the whole official training set. `fashion-60k/val`: for each class, "
+            "the official test indices not in `fashion-mnist/test` (chosen as below) are permuted with "
+            "numpy `default_rng(%d)` and the first %d are taken.\n\nHow `fashion-mnist/test` is chosen:\n"
+            % (FULL_VAL_SEED, FULL_VAL_PER_CLASS))
 
 
 # ================================================================= MRI volumes
@@ -547,7 +578,7 @@ def main():
     ap.add_argument("--only", nargs="*", help="build only these datasets")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    all_names = ("fashion-mnist", "fashion-source", "mri-position", "mri-orientation")
+    all_names = ("fashion-mnist", "fashion-source", "fashion-60k", "mri-position", "mri-orientation")
     wanted = args.only or all_names
     todo = [n for n in wanted if not os.path.isfile(os.path.join(args.out, n, "SOURCE.md"))]
     for n in wanted:

@@ -3,10 +3,12 @@
 #
 #   fashion-mnist    Fashion-MNIST 28x28, 10 classes, 150/50/100 per class (target, data-scarce)
 #   fashion-source   Fashion-MNIST 28x28, 10 classes, 800/100 per class, disjoint (teacher pretraining)
+#   fashion-60k      Fashion-MNIST 28x28, 10 classes, all 60,000 training images / 200 per class of the
+#                    test set as val (pretraining the Hub teacher of bench/hub-teacher.sh)
 #   mri-position     64x64 axial MRI slices: inferior/middle/superior third, split by volume
 #   mri-orientation  64x64 MRI slices: axial/coronal/sagittal, split by volume
 #
-# Usage:  scripts/make_study_data.sh [DATASET...]     (default: all four)
+# Usage:  scripts/make_study_data.sh [DATASET...]     (default: all five)
 #   STUDY_DATA_DIR=/elsewhere scripts/make_study_data.sh   to write somewhere else
 #
 # Debian packages are fetched with `apt-get download` and unpacked with `dpkg -x` into
@@ -21,7 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${STUDY_DATA_DIR:-$ROOT/study-data}"
 CACHE="$OUT/.debs"
 PY=/usr/bin/python3
-ALL=(fashion-mnist fashion-source mri-position mri-orientation)
+ALL=(fashion-mnist fashion-source fashion-60k mri-position mri-orientation)
 
 if [ $# -gt 0 ]; then WANT=("$@"); else WANT=("${ALL[@]}"); fi
 for d in "${WANT[@]}"; do
