@@ -29,8 +29,9 @@ final class TeachersCommand {
 		out.println();
 		out.println("Hugging Face cache: " + settings.cacheDir() + (settings.offline() ? " (HF_HUB_OFFLINE: cache only)" : "")
 				+ "; endpoint " + settings.endpoint());
-		out.println("e.g. duodistill train --data DIR --output MODEL_DIR --teacher " + TeacherCatalogue.ENTRIES.get(4).reference()
-				+ " --student-arch " + TeacherCatalogue.ENTRIES.get(4).student());
+		TeacherCatalogue.Entry example = TeacherCatalogue.find("hf-hub:timm/resnet18.a1_in1k");
+		out.println("e.g. duodistill train --data DIR --output MODEL_DIR --teacher " + example.reference() + "   (student: "
+				+ example.student() + ", the default for this teacher)");
 		out.println("Parameters: the teacher with its own head, the student with a 2-class head. Any timm repo with config.json and"
 				+ " model.safetensors works the same way (hf-hub:ORG/NAME[@REVISION]).");
 		return 0;

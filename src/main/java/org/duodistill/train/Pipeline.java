@@ -21,7 +21,6 @@ import org.duodistill.model.WeightInit;
 import org.duodistill.select.WeightSelection;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -38,6 +37,8 @@ public final class Pipeline implements AutoCloseable {
 	private final Device device;
 	private final NDManager manager;
 	private final TrainingListener listener;
+	/** Where Hub teachers come from and are cached. */
+	private HubSettings hubSettings;
 
 	/** @param dataset already split (see {@link org.duodistill.data.Splitter}) */
 	private Checkpoints checkpoints;
@@ -87,8 +88,6 @@ public final class Pipeline implements AutoCloseable {
 	public static final String AUTO_COSTS = "note: a teacher trained only on these images has little to pass on (weight selection gained"
 			+ " nothing from one in our study, against 10-18 points macro-F1 from a pretrained teacher); `duodistill teachers` lists"
 			+ " pretrained ones (--teacher hf-hub:...)";
-
-	private HubSettings hubSettings = null;
 
 	/** Where Hub teachers come from and are cached; by default the environment's (HF_ENDPOINT, HF_HUB_CACHE, ...). */
 	public Pipeline withHubSettings(HubSettings settings) {
