@@ -23,7 +23,7 @@ public final class Main {
 			"           [--train-fraction F] [--device auto|cpu|gpu] [--threads N] [--hflip] [--overwrite]",
 			"           [--slice-axis x|y|z] [--slice-step K] [--central-slices N] [--skip-empty F] [--deploy-best-of-a-b] [--mutual]",
 			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe] [--divergence-retries N]",
-			"           [--checkpoint-every N] [--teacher-channels sum|replicate]",
+			"           [--checkpoint-every N] [--teacher-channels sum|replicate] [--calibrate temperature|none]",
 			"           |    train --resume OUTPUT_DIR   (continue a killed run)",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",

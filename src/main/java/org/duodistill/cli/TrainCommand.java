@@ -25,7 +25,7 @@ final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
 			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "slice-axis",
-			"slice-step", "central-slices", "skip-empty", "divergence-retries", "checkpoint-every", "resume", "teacher-channels");
+			"slice-step", "central-slices", "skip-empty", "divergence-retries", "checkpoint-every", "resume", "teacher-channels", "calibrate");
 	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual", "head-probe");
 
 	private TrainCommand() {}
@@ -131,6 +131,11 @@ final class TrainCommand {
 		o = o.withAuxiliaryNorm(TrainingOptions.AuxiliaryNorm.parse(a.get("aux-bn", o.auxiliaryNorm().id())));
 		o = o.withProbeHeads(a.flag("head-probe"));
 		o = o.withTeacherChannels(TrainingOptions.TeacherChannels.parse(a.get("teacher-channels", o.teacherChannels().id())));
+		String calibrate = a.get("calibrate", "temperature");
+		if (!calibrate.equals("temperature") && !calibrate.equals("none")) {
+			throw new UsageException("--calibrate must be temperature or none, got '" + calibrate + "'");
+		}
+		o = o.withCalibrate(calibrate.equals("temperature"));
 		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
 				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));
 		return o;

@@ -30,9 +30,12 @@ public final class Classifier implements AutoCloseable {
 	private final NDManager manager;
 	private final DeviceWeights weights;
 	private final ImageReaders readers;
+	/** The model's calibration: every probability this classifier gives is softmax(logits / T). */
+	private final double temperature;
 
 	public Classifier(SavedModel model, Device device, ImageReaders readers) {
 		this.model = model;
+		this.temperature = Calibration.of(model.provenance()).temperature();
 		this.readers = readers;
 		this.manager = Engines.engine().newBaseManager(device);
 		this.weights = DeviceWeights.uploadForInference(model.spec(), model.weights(), manager, device);
@@ -61,7 +64,8 @@ public final class Classifier implements AutoCloseable {
 	public List<Prediction> classify(String source, List<ImagePlane> planes, List<Integer> sliceNumbers) {
 		List<float[]> inputs = new ArrayList<>(planes.size());
 		for (ImagePlane p : planes) inputs.add(model.preprocessing().apply(p));
-		float[][] probs = Predictor.probabilities(weights, inputs, model.preprocessing().channels(), model.preprocessing().size(), BATCH);
+		float[][] probs = Predictor.probabilities(weights, inputs, model.preprocessing().channels(), model.preprocessing().size(), BATCH,
+				temperature);
 		List<Prediction> out = new ArrayList<>(planes.size());
 		for (int i = 0; i < probs.length; i++) {
 			int best = Metrics.argmax(probs[i]);
@@ -81,7 +85,7 @@ public final class Classifier implements AutoCloseable {
 		for (ImagePlane p : planes) {
 			inputs.add(prep.normalise(Preprocessing.scaled(p, prep.size(), Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH), p.channels()));
 		}
-		return Predictor.probabilities(weights, inputs, prep.channels(), prep.size(), BATCH);
+		return Predictor.probabilities(weights, inputs, prep.channels(), prep.size(), BATCH, temperature);
 	}
 
 	/** Every plane of a file (one row per slice of a stack or volume, numbered as in the file). */

@@ -14,6 +14,11 @@ import java.util.List;
  */
 public record Evaluation(Metrics metrics, float[][] probabilities) {
 	public static Evaluation of(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch, int numClasses) {
+		return of(w, samples, prep, batch, numClasses, 1.0);
+	}
+
+	/** @param temperature the model's calibration (1: none), as classify applies it */
+	public static Evaluation of(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch, int numClasses, double temperature) {
 		List<float[]> inputs = new ArrayList<>(samples.size());
 		int[] labels = new int[samples.size()];
 		for (int i = 0; i < samples.size(); i++) {
@@ -21,7 +26,14 @@ public record Evaluation(Metrics metrics, float[][] probabilities) {
 			inputs.add(prep.normalise(s.scaled(), s.channels()));
 			labels[i] = s.label();
 		}
-		float[][] p = Predictor.probabilities(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16));
+		float[][] p = Predictor.probabilities(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16), temperature);
 		return new Evaluation(Metrics.compute(p, labels, numClasses), p);
+	}
+
+	/** The logits of labelled samples and their labels, for calibration. */
+	public static float[][] logits(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch) {
+		List<float[]> inputs = new ArrayList<>(samples.size());
+		for (Sample s : samples) inputs.add(prep.normalise(s.scaled(), s.channels()));
+		return Predictor.logits(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16));
 	}
 }

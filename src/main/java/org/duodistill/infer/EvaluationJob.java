@@ -45,7 +45,8 @@ public final class EvaluationJob {
 		}
 		try (NDManager m = Engines.engine().newBaseManager(device);
 				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
-			Metrics metrics = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses()).metrics();
+			Metrics metrics = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses(),
+					Calibration.of(model.provenance()).temperature()).metrics();
 			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds.fingerprint(), data));
 		}
 	}

@@ -1,5 +1,6 @@
 package org.duodistill.train;
 
+import org.duodistill.infer.Calibration;
 import org.duodistill.infer.Evaluation;
 import org.duodistill.infer.Metrics;
 import ai.djl.Device;
@@ -184,8 +185,24 @@ public final class Pipeline implements AutoCloseable {
 			o = train("student", spec, a, b, method == Method.KD ? tt : null, tt.preprocessing(), opt);
 		}
 		JsonObject prov = provenance(opt, tt, o);
+		prov.add("calibration", calibration(opt, spec, o.best, tt.preprocessing()).toJson());
 		SavedModel model = new SavedModel(spec, o.best, dataset.classes(), tt.preprocessing(), prov);
 		return new TrainResult(model, method, o.test, o.val, o.evaluatedOn, o.history, o.bestEpoch, (System.nanoTime() - t0) / 1e9, o.cancelled);
+	}
+
+	/** Temperature scaling of the deployed model on the validation split (none without one, or when not asked). */
+	private Calibration calibration(TrainingOptions opt, ModelSpec spec, LinkedHashMap<String, HostTensor> weights, Preprocessing prep) {
+		List<Sample> val = dataset.split(Split.VAL);
+		if (!opt.calibrate() || val.isEmpty()) return Calibration.NONE;
+		int[] labels = new int[val.size()];
+		for (int i = 0; i < labels.length; i++) labels[i] = val.get(i).label();
+		Calibration c;
+		try (DeviceWeights w = DeviceWeights.upload(spec, weights, manager, device)) {
+			c = Calibration.fit(Evaluation.logits(w, val, prep, options.batchSize()), labels, "val");
+		}
+		listener.message(String.format(java.util.Locale.ROOT, "calibration: temperature %.3f fitted on %d validation images; ECE %.3f -> %.3f",
+				c.temperature(), c.images(), c.eceBefore(), c.eceAfter()));
+		return c;
 	}
 
 	private static int bestEpochOf(List<EpochRecord> h) {

@@ -18,12 +18,14 @@ import org.duodistill.select.ElementSelector;
  *        (docs/method.md)
  * @param teacherChannels how an RGB teacher meets grey images: its first convolution summed over
  *        the input channels (timm's {@code in_chans=1}, the default) or the image replicated to RGB
+ * @param calibrate fit a temperature on the validation split after training (the default), so that
+ *        confidences mean what they say; false: none ({@code --calibrate none})
  */
 public record TrainingOptions(Method method, int epochs, int batchSize, double learningRate, double weightDecay,
 		int warmupEpochs, EmaSchedule ema, double temperature, double kdWeight, double labelSmoothing,
 		double finetuneFraction, double finetuneLrFactor, long seed, boolean horizontalFlip, ElementSelector selectorA,
 		ElementSelector selectorB, double trainFraction, boolean deployBestOfAB, boolean mutual, AuxiliaryNorm auxiliaryNorm,
-		boolean probeHeads, TeacherChannels teacherChannels) {
+		boolean probeHeads, TeacherChannels teacherChannels, boolean calibrate) {
 
 	/** The half-life default, chosen on validation splits (docs/method.md). */
 	public static final double DEFAULT_EMA_HALF_LIFE = 0.1;
@@ -64,7 +66,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 	public static TrainingOptions defaults() {
 		return new TrainingOptions(Method.DUAL_SKD, 30, 32, 1e-3, 0.05, 1, EmaSchedule.halfLife(DEFAULT_EMA_HALF_LIFE), 4.0, 1.0, 0.1,
 				0.2, 0.1, 42, false, ElementSelector.uniform(0), ElementSelector.uniform(1), 1.0, true, true, AuxiliaryNorm.RECALIBRATE,
-				false, TeacherChannels.SUM);
+				false, TeacherChannels.SUM, true);
 	}
 
 	public TrainingOptions {
@@ -148,6 +150,10 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		return with(b -> b.mutual = on);
 	}
 
+	public TrainingOptions withCalibrate(boolean on) {
+		return with(b -> b.calibrate = on);
+	}
+
 	public TrainingOptions withTeacherChannels(TeacherChannels c) {
 		return with(b -> b.teacherChannels = c);
 	}
@@ -170,6 +176,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		EmaSchedule ema;
 		AuxiliaryNorm auxiliaryNorm;
 		TeacherChannels teacherChannels;
+		boolean calibrate;
 
 		Builder(TrainingOptions o) {
 			method = o.method;
@@ -194,12 +201,13 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 			auxiliaryNorm = o.auxiliaryNorm;
 			probeHeads = o.probeHeads;
 			teacherChannels = o.teacherChannels;
+			calibrate = o.calibrate;
 		}
 
 		TrainingOptions build() {
 			return new TrainingOptions(method, epochs, batchSize, learningRate, weightDecay, warmupEpochs, ema, temperature,
 					kdWeight, labelSmoothing, finetuneFraction, finetuneLrFactor, seed, horizontalFlip, selectorA, selectorB, trainFraction,
-					deployBestOfAB, mutual, auxiliaryNorm, probeHeads, teacherChannels);
+					deployBestOfAB, mutual, auxiliaryNorm, probeHeads, teacherChannels, calibrate);
 		}
 	}
 
@@ -229,6 +237,7 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		o.addProperty("deploy", deployBestOfAB ? "best-of-a-b" : "a");
 		o.addProperty("mutual", mutual && method == Method.DUAL_SKD);
 		o.addProperty("teacher_channels", teacherChannels.id());
+		o.addProperty("calibrate", calibrate ? "temperature" : "none");
 		return o;
 	}
 }

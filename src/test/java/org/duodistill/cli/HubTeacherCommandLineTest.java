@@ -138,15 +138,18 @@ class HubTeacherCommandLineTest {
 	void malformedReferencesAndChannelModesAreUsageErrors() {
 		assertEquals(2, train(work.resolve("m"), "hf-hub:only-a-name").code());
 		assertEquals(2, train(work.resolve("m"), "hf-hub:" + REPO, "--teacher-channels", "average").code());
+		assertEquals(2, train(work.resolve("m"), "hf-hub:" + REPO, "--calibrate", "platt").code());
 	}
 
 	@Test
-	void anAutoTeacherSaysWhatItCostsAndNamesTheCatalogue() {
+	void anAutoTeacherSaysWhatItCostsAndNamesTheCatalogue() throws Exception {
 		CommandLineTest.Run r = CommandLineTest.cli("train", "--output", work.resolve("auto"), "--teacher", "auto", "--teacher-arch", "resnet10-w8",
 				"--data", "sample-images", "--size", "32", "--epochs", "1", "--batch", "16", "--threads", "2", "--method", "single-ws",
-				"--student-arch", "resnet10-w4");
+				"--student-arch", "resnet10-w4", "--calibrate", "none");
 		assertEquals(0, r.code(), r.toString());
 		assertTrue(r.err().contains(Pipeline.AUTO_COSTS), r.err());
+		assertEquals("none", JsonParser.parseString(Files.readString(work.resolve("auto/model.json"))).getAsJsonObject()
+				.getAsJsonObject("calibration").get("method").getAsString(), "--calibrate none is recorded");
 		assertTrue(r.err().contains("duodistill teachers"));
 	}
 

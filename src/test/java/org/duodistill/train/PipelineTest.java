@@ -57,6 +57,10 @@ class PipelineTest {
 			assertNotNull(r.testMetrics());
 			assertEquals(data.split(Split.TEST).size(), r.testMetrics().n());
 			assertEquals("dual-skd", r.model().provenance().get("method").getAsString());
+			org.duodistill.infer.Calibration cal = org.duodistill.infer.Calibration.of(r.model().provenance());
+			assertEquals("temperature", cal.method(), "calibrated by default");
+			assertEquals(data.split(Split.VAL).size(), cal.images());
+			assertTrue(cal.temperature() > 0.05 && cal.temperature() < 20, "fitted, not at a bound: " + cal);
 			assertEquals(data.classes(), r.model().classes());
 			assertTrue(r.bestEpoch() >= 1 && r.bestEpoch() <= 4);
 			assertFalse(r.cancelled());
