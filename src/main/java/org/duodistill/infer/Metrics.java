@@ -11,10 +11,12 @@ import java.util.Map;
 /**
  * Classification metrics from predicted probabilities: accuracy, balanced accuracy, macro-F1,
  * macro one-vs-rest AUC (rank statistic with ties averaged), per-class sensitivity and
- * specificity, and the confusion matrix (rows true, columns predicted).
+ * specificity, the confusion matrix (rows true, columns predicted), and how far the confidences
+ * can be trusted: expected calibration error (15 equal-width bins), negative log-likelihood and
+ * Brier score (summed over classes, mean over images).
  */
 public record Metrics(int n, double accuracy, double balancedAccuracy, double macroF1, double macroAuc,
-		double[] sensitivity, double[] specificity, double[] f1, int[][] confusion) {
+		double[] sensitivity, double[] specificity, double[] f1, int[][] confusion, double ece, double nll, double brier) {
 
 	public static Metrics compute(float[][] probabilities, int[] labels, int numClasses) {
 		int n = labels.length;
@@ -49,8 +51,18 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 			f1Sum += f1[c];
 		}
 		double auc = macroAuc(probabilities, labels, numClasses);
+		double nll = 0;
+		double brier = 0;
+		for (int i = 0; i < n; i++) {
+			nll -= Math.log(Math.max(probabilities[i][labels[i]], 1e-12));
+			for (int c = 0; c < numClasses; c++) {
+				double d = probabilities[i][c] - (c == labels[i] ? 1 : 0);
+				brier += d * d;
+			}
+		}
 		return new Metrics(n, n == 0 ? Double.NaN : correct / n, present == 0 ? Double.NaN : sensSum / present,
-				numClasses == 0 ? Double.NaN : f1Sum / numClasses, auc, sens, spec, f1, cm);
+				numClasses == 0 ? Double.NaN : f1Sum / numClasses, auc, sens, spec, f1, cm, Calibration.ece(probabilities, labels),
+				n == 0 ? Double.NaN : nll / n, n == 0 ? Double.NaN : brier / n);
 	}
 
 	/** Index of the largest value (the first one on ties). */
@@ -124,6 +136,9 @@ public record Metrics(int n, double accuracy, double balancedAccuracy, double ma
 		rows.put("macro_f1", macroF1);
 		rows.put("macro_auc", macroAuc);
 		rows.put("n", (double) n);
+		rows.put("ece", ece);
+		rows.put("nll", nll);
+		rows.put("brier", brier);
 		for (int c = 0; c < classes.size(); c++) {
 			String name = classes.get(c);
 			rows.put("sensitivity_" + name, sensitivity[c]);

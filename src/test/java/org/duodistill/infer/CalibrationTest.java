@@ -49,6 +49,20 @@ class CalibrationTest {
 		assertEquals(Metrics.compute(before, y, 3).accuracy(), Metrics.compute(after, y, 3).accuracy(), "so accuracy does not change");
 	}
 
+	/** By hand: confidences 0.8 (right) and 0.6 (wrong) fall in two bins, |1 - 0.8| and |0 - 0.6|, half the images each. */
+	@Test
+	void eceNllAndBrierAreTheUsualDefinitions() {
+		float[][] p = {{0.8f, 0.2f}, {0.4f, 0.6f}};
+		int[] y = {0, 0};
+		Metrics m = Metrics.compute(p, y, 2);
+		assertEquals(0.4, m.ece(), 1e-6);
+		assertEquals(-(Math.log(0.8) + Math.log(0.4)) / 2, m.nll(), 1e-6);
+		assertEquals((0.04 + 0.04 + 0.36 + 0.36) / 2, m.brier(), 1e-6);
+		var rows = m.asRows(List.of("a", "b"));
+		assertEquals(List.of("accuracy", "balanced_accuracy", "macro_f1", "macro_auc", "n", "ece", "nll", "brier"),
+				List.copyOf(rows.keySet()).subList(0, 8), "evaluate's CSV gives them after n");
+	}
+
 	@Test
 	void anUnderconfidentModelGetsATemperatureBelowOne() {
 		Random r = new Random(9);
