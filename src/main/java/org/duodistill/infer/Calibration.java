@@ -51,7 +51,13 @@ public record Calibration(String method, double temperature, String split, int i
 			}
 		}
 		double t = Math.exp(-(lo + hi) / 2);
-		return new Calibration("temperature", t, split, logits.length, ece(softmax(logits, 1), labels), ece(softmax(logits, t), labels));
+		double before = ece(softmax(logits, 1), labels);
+		if (t < MIN_T * 1.05 || t > MAX_T / 1.05) {
+			// No interior minimum: a validation split the model separates perfectly drives T towards 0
+			// (every confidence 1.0), one it gets all wrong towards infinity. Neither is a calibration.
+			return new Calibration("none", 1.0, split, logits.length, before, before);
+		}
+		return new Calibration("temperature", t, split, logits.length, before, ece(softmax(logits, t), labels));
 	}
 
 	/** Mean negative log-likelihood of the labels at temperature t. */

@@ -200,8 +200,10 @@ public final class Pipeline implements AutoCloseable {
 		try (DeviceWeights w = DeviceWeights.upload(spec, weights, manager, device)) {
 			c = Calibration.fit(Evaluation.logits(w, val, prep, options.batchSize()), labels, "val");
 		}
-		listener.message(String.format(java.util.Locale.ROOT, "calibration: temperature %.3f fitted on %d validation images; ECE %.3f -> %.3f",
-				c.temperature(), c.images(), c.eceBefore(), c.eceAfter()));
+		listener.message(c.method().equals("none")
+				? "calibration: none; the NLL on the " + c.images() + " validation images has no minimum (all right or all wrong): temperature 1 kept"
+				: String.format(java.util.Locale.ROOT, "calibration: temperature %.3f fitted on %d validation images; ECE %.3f -> %.3f",
+						c.temperature(), c.images(), c.eceBefore(), c.eceAfter()));
 		return c;
 	}
 

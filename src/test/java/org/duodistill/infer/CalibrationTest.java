@@ -63,6 +63,17 @@ class CalibrationTest {
 				List.copyOf(rows.keySet()).subList(0, 8), "evaluate's CSV gives them after n");
 	}
 
+	/** Seen on sample-images: a validation split classified without error drove T to its bound (every confidence 1.0). */
+	@Test
+	void aPerfectlySeparatedValidationSplitIsNotCalibratedTowardsCertainty() {
+		float[][] z = {{3, 0, 0}, {0, 2, 0}, {0, 0, 1}, {4, 1, 0}};
+		int[] y = {0, 1, 2, 0};
+		Calibration c = Calibration.fit(z, y, "val");
+		assertEquals("none", c.method());
+		assertEquals(1.0, c.temperature());
+		assertEquals(4, c.images());
+	}
+
 	@Test
 	void anUnderconfidentModelGetsATemperatureBelowOne() {
 		Random r = new Random(9);
