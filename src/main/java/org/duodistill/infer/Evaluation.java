@@ -19,21 +19,21 @@ public record Evaluation(Metrics metrics, float[][] probabilities) {
 
 	/** @param temperature the model's calibration (1: none), as classify applies it */
 	public static Evaluation of(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch, int numClasses, double temperature) {
-		List<float[]> inputs = new ArrayList<>(samples.size());
 		int[] labels = new int[samples.size()];
-		for (int i = 0; i < samples.size(); i++) {
-			Sample s = samples.get(i);
-			inputs.add(prep.normalise(s.scaled(), s.channels()));
-			labels[i] = s.label();
-		}
-		float[][] p = Predictor.probabilities(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16), temperature);
+		for (int i = 0; i < samples.size(); i++) labels[i] = samples.get(i).label();
+		float[][] p = Predictor.probabilities(w, inputs(samples, prep), prep.channels(), prep.size(), Math.max(batch, 16), temperature);
 		return new Evaluation(Metrics.compute(p, labels, numClasses), p);
 	}
 
 	/** The logits of labelled samples and their labels, for calibration. */
 	public static float[][] logits(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch) {
+		return Predictor.logits(w, inputs(samples, prep), prep.channels(), prep.size(), Math.max(batch, 16));
+	}
+
+	/** The network inputs of labelled samples, normalised as the model expects. */
+	private static List<float[]> inputs(List<Sample> samples, Preprocessing prep) {
 		List<float[]> inputs = new ArrayList<>(samples.size());
 		for (Sample s : samples) inputs.add(prep.normalise(s.scaled(), s.channels()));
-		return Predictor.logits(w, inputs, prep.channels(), prep.size(), Math.max(batch, 16));
+		return inputs;
 	}
 }

@@ -87,8 +87,11 @@ final class TeacherLoader {
 		fetchChecked(new HubClient(settings), source, teacherArch, listener.downloads());
 	}
 
+	/** A Hub teacher's files on disk and its parsed config.json. */
+	private record HubTeacherFiles(HubSnapshot snapshot, TimmConfig config) {}
+
 	/** config.json first: an architecture DuoDistill cannot build is refused before a large download. */
-	private static HubSnapshot fetchChecked(HubClient client, TeacherSource source, String teacherArch,
+	private static HubTeacherFiles fetchChecked(HubClient client, TeacherSource source, String teacherArch,
 			org.duodistill.hub.DownloadProgress progress) throws IOException {
 		HubSnapshot config = client.fetch(source.hub(), List.of(HUB_CONFIG), progress);
 		TimmConfig cfg = TimmConfig.read(config.files().get(HUB_CONFIG));
@@ -103,12 +106,13 @@ final class TeacherLoader {
 			throw new IllegalArgumentException("--teacher-arch " + teacherArch + " but " + source.hub().display() + " holds " + arch
 					+ " (its config.json says so; --teacher-arch is not needed for Hub teachers)");
 		}
-		return client.fetch(source.hub(), List.of(HUB_CONFIG, HUB_WEIGHTS), progress);
+		return new HubTeacherFiles(client.fetch(source.hub(), List.of(HUB_CONFIG, HUB_WEIGHTS), progress), cfg);
 	}
 
 	private Teacher hub(TeacherSource source, String teacherArch, int size) throws IOException {
-		HubSnapshot snap = fetchChecked(new HubClient(hub), source, teacherArch, listener.downloads());
-		TimmConfig cfg = TimmConfig.read(snap.files().get(HUB_CONFIG));
+		HubTeacherFiles fetched = fetchChecked(new HubClient(hub), source, teacherArch, listener.downloads());
+		HubSnapshot snap = fetched.snapshot();
+		TimmConfig cfg = fetched.config();
 		String arch = cfg.architecture();
 		Path weights = snap.files().get(HUB_WEIGHTS);
 		CheckpointImport.Imported imp;
