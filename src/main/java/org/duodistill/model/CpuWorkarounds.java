@@ -52,6 +52,35 @@ final class CpuWorkarounds {
 		applied = String.join(" ", set);
 	}
 
+	/**
+	 * The processor as /proc/cpuinfo names it, for model.json and for reports of training that went
+	 * differently on another machine: vendor, family, model, name and whether it has AVX-512.
+	 */
+	static String describe(Path cpuinfo) {
+		if (!Files.isReadable(cpuinfo)) return System.getProperty("os.arch");
+		try {
+			String vendor = "?", family = "?", model = "?", name = "?";
+			boolean avx512 = false;
+			for (String l : Files.readAllLines(cpuinfo)) {
+				if (l.isBlank() && !"?".equals(family)) break;
+				int colon = l.indexOf(':');
+				if (colon < 0) continue;
+				String key = l.substring(0, colon).trim(), value = l.substring(colon + 1).trim();
+				switch (key) {
+					case "vendor_id" -> vendor = value;
+					case "cpu family" -> family = value;
+					case "model" -> model = value;
+					case "model name" -> name = value;
+					case "flags" -> avx512 = (" " + value + " ").contains(" avx512f ");
+					default -> { }
+				}
+			}
+			return vendor + " family " + family + " model " + model + " (" + name + ")" + (avx512 ? ", AVX-512" : ", no AVX-512");
+		} catch (Exception e) {
+			return System.getProperty("os.arch");
+		}
+	}
+
 	/** Linux only (elsewhere there is no /proc/cpuinfo, and no report of the problem). */
 	static boolean isZen5(Path cpuinfo) {
 		if (!Files.isReadable(cpuinfo)) return false;

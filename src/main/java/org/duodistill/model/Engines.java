@@ -97,6 +97,7 @@ public final class Engines {
 		o.addProperty("djl", Engine.getDjlVersion());
 		o.addProperty("pytorch", engine().getVersion());
 		o.addProperty("java", System.getProperty("java.version"));
+		o.addProperty("cpu", CpuWorkarounds.describe(java.nio.file.Path.of("/proc/cpuinfo")));
 		if (CpuWorkarounds.applied() != null) o.addProperty("cpu_workaround", CpuWorkarounds.applied());
 		return o;
 	}

@@ -30,6 +30,15 @@ class CpuWorkaroundsTest {
 		assertFalse(CpuWorkarounds.isZen5(dir.resolve("absent")), "no /proc (Windows, macOS)");
 	}
 
+	@Test
+	void theProcessorIsDescribedForReports() throws Exception {
+		Path f = dir.resolve("named");
+		Files.writeString(f, "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\nmodel name\t: Intel(R) Xeon(R)\n"
+				+ "flags\t\t: fpu avx2 avx512f avx512bw\n\nprocessor\t: 1\nvendor_id\t: Other\n");
+		assertEquals("GenuineIntel family 6 model 143 (Intel(R) Xeon(R)), AVX-512", CpuWorkarounds.describe(f));
+		assertTrue(CpuWorkarounds.describe(cpuinfo("AuthenticAMD", 25)).startsWith("AuthenticAMD family 25 model 2"));
+	}
+
 	/** On this machine: when the CPU is a Zen 5, the variable oneDNN reads is set before the engine loads. */
 	@Test
 	void theEngineStartsWithTheCapOnAZen5() {
