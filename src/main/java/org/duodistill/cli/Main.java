@@ -9,7 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
 
 /**
- * Command line: {@code demo}, {@code train}, {@code evaluate}, {@code classify}, {@code study},
+ * Command line: {@code demo}, {@code train}, {@code evaluate}, {@code classify}, {@code explain}, {@code study},
  * {@code export}, {@code teachers}. Exit code 0 on
  * success, 1 when the work failed, 2 for wrong usage; failures print one line on stderr.
  */
@@ -27,6 +27,8 @@ public final class Main {
 			"           |    train --resume OUTPUT_DIR   (continue a killed run)",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
+			"  explain  --model MODEL_DIR --input FILE|DIR --output DIR [--class C] [--method " + org.duodistill.infer.ExplanationMethod.names() + "]",
+			"           [--overlay] [--overwrite] [--device D] [--threads N]   (maps of the pixels that decided each class)",
 			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
 			"  study    --data DIR|CSV --output DIR [--name NAME] [--methods m[+key=value...],...] [--fractions 0.1,0.25,0.5,1]",
 			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]",
@@ -60,6 +62,7 @@ public final class Main {
 				case "study": return StudyCommand.run(args, out, err);
 				case "export": return ExportCommand.run(args, out, err);
 				case "teachers": return TeachersCommand.run(args, out, err);
+				case "explain": return ExplainCommand.run(args, out, err);
 				default: throw new UsageException("unknown command '" + args[0] + "'");
 			}
 		} catch (UsageException e) {

@@ -88,6 +88,50 @@ public final class Classifier implements AutoCloseable {
 		return Predictor.probabilities(weights, inputs, prep.channels(), prep.size(), BATCH, temperature);
 	}
 
+	/**
+	 * One explanation per plane of {@code data}: its prediction and a map of the pixels that moved
+	 * the score of {@code className} (null: the predicted class), at the file's own size.
+	 */
+	public List<Explanation> explain(String source, ImageData data, String className, ExplanationMethod method) {
+		Integer fixed = className == null ? null : classIndex(className);
+		Preprocessing prep = model.preprocessing();
+		float[] black = new float[prep.channels()];
+		for (int c = 0; c < black.length; c++) black[c] = -prep.mean()[c] / prep.std()[c];
+		List<Prediction> predictions = classify(source, data.planes(), data.sliceNumbers());
+		List<Explanation> out = new ArrayList<>(predictions.size());
+		for (int i = 0; i < predictions.size(); i++) {
+			ImagePlane plane = data.planes().get(i);
+			Prediction p = predictions.get(i);
+			int target = fixed != null ? fixed : p.predicted();
+			float[] raw = Saliency.map(weights, prep.apply(plane), prep.channels(), prep.size(), target, method, black, 17L * i + 1);
+			// A whole-slide image was read reduced; a map at its full size would not fit in memory.
+			boolean fileSize = (long) data.width() * data.height() <= MAX_MAP_PIXELS && data.width() > 0 && data.height() > 0;
+			int w = fileSize ? data.width() : plane.width();
+			int h = fileSize ? data.height() : plane.height();
+			float[] map = SaliencyMaps.toImage(raw, prep.size(), w, h);
+			int[] peak = SaliencyMaps.peak(map, w);
+			out.add(new Explanation(source, p.slice(), p.predictedClass(), p.confidence(), model.classes().get(target), method, w, h, map,
+					peak[0], peak[1]));
+		}
+		return out;
+	}
+
+	/** Larger files get their map at the size they were read at. */
+	static final long MAX_MAP_PIXELS = 1L << 26;
+
+	/** A class by name, or by 0-based index when no class has that name. */
+	public int classIndex(String className) {
+		int i = model.classes().indexOf(className);
+		if (i >= 0) return i;
+		try {
+			int k = Integer.parseInt(className.trim());
+			if (k >= 0 && k < model.classes().size()) return k;
+		} catch (NumberFormatException e) {
+			// not an index either
+		}
+		throw new IllegalArgumentException("class '" + className + "' is not one of the model's classes " + model.classes());
+	}
+
 	/** Every plane of a file (one row per slice of a stack or volume, numbered as in the file). */
 	public List<Prediction> classify(Path file) throws ImageReadException {
 		return classify(file.toString(), file);
