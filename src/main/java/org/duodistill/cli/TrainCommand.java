@@ -73,7 +73,7 @@ final class TrainCommand {
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
-		if (options.method() != Method.TEACHER && a.get("teacher", "auto").equals("auto")) {
+		if (options.method() != Method.TEACHER && options.method() != Method.RANDOM && a.get("teacher", "auto").equals("auto")) {
 			// An auto teacher's architecture is known now; an imported one only once it is read.
 			String why = student.incompatibilityWith(Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, 1, 2));
 			if (why != null) throw new IllegalArgumentException(why);

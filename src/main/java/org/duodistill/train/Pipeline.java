@@ -76,6 +76,12 @@ public final class Pipeline implements AutoCloseable {
 		int channels = dataset.hasColour() ? 3 : 1;
 		ModelSpec spec = Architectures.parse(teacherArch == null ? Architectures.DEFAULT_TEACHER : teacherArch, channels, k).withImageSize(size);
 		Preprocessing prep = datasetPreprocessing(size, channels);
+		if (options.method() == Method.RANDOM) {
+			// Random initialisation takes nothing from a teacher; training one here only cost time.
+			JsonObject none = new JsonObject();
+			none.addProperty("kind", "none");
+			return new Teacher(spec, WeightInit.random(spec, options.seed() + 1), "none", "none", false, prep, List.of(), 0, null, none);
+		}
 		listener.message("training teacher " + spec.describe() + " on " + dataset.split(Split.TRAIN).size() + " images (auto)");
 		if (options.method() != Method.TEACHER) listener.message(AUTO_COSTS);
 		JsonObject origin = new JsonObject();
@@ -168,7 +174,7 @@ public final class Pipeline implements AutoCloseable {
 		} else {
 			spec = Architectures.parse(studentArch == null ? Architectures.DEFAULT_STUDENT : studentArch, tt.spec().inChannels(), k)
 					.withImageSize(tt.preprocessing().size());
-			String why = spec.incompatibilityWith(tt.spec());
+			String why = method == Method.RANDOM ? null : spec.incompatibilityWith(tt.spec());
 			if (why != null) throw new IllegalArgumentException(why);
 			LinkedHashMap<String, HostTensor> a;
 			LinkedHashMap<String, HostTensor> b = null;

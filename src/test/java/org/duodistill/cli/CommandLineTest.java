@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Accuracy is not asserted: two epochs on 24 images do not reliably beat chance (benchmarks judge
  * accuracy).
  */
-class CommandLineTest {
+public class CommandLineTest {
 	/** Keeps every training run in this class to a few seconds on two cores. */
 	static final String[] TINY = {"--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4", "--size", "32", "--epochs", "2",
 			"--batch", "8", "--threads", "2", "--seed", "7"};
@@ -68,7 +68,7 @@ class CommandLineTest {
 	@TempDir
 	Path work;
 
-	record Run(int code, String out, String err) {
+	public record Run(int code, String out, String err) {
 		List<String> errLines() {
 			return err.lines().filter(l -> !l.isBlank()).toList();
 		}
@@ -79,7 +79,7 @@ class CommandLineTest {
 		}
 	}
 
-	static Run cli(Object... args) {
+	public static Run cli(Object... args) {
 		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -280,6 +280,16 @@ class CommandLineTest {
 			}
 		}
 		assertEquals(List.of(List.of("file", "reason")), readCsv(model.resolve("skipped-files.csv")));
+	}
+
+	/** Random initialisation takes nothing from a teacher: none is trained, and any student family goes. */
+	@Test
+	void randomInitTrainsNoTeacherWhateverTheStudentFamily() throws Exception {
+		Path out = work.resolve("random-vit");
+		Run r = train("--data", labelled, "--output", out, "--method", "random", "--student-arch", "vit-e16-d1-h2-p8-i32");
+		assertEquals(0, r.code(), r.toString());
+		assertFalse(r.err().contains("training teacher"), r.err());
+		assertTrue(Files.readString(out.resolve("model.json")).contains("\"kind\": \"none\""), "provenance says no teacher");
 	}
 
 	@Test
