@@ -8,7 +8,13 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
+import ai.djl.Device;
 import org.duodistill.data.Csv;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.infer.Calibration;
+import org.duodistill.infer.ConfidenceBins;
+import org.duodistill.infer.EvaluationJob;
+import org.duodistill.infer.ReliabilityDiagram;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
 import org.duodistill.model.SafeTensors;
@@ -19,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,12 +41,14 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -304,12 +314,78 @@ class CommandLineTest {
 			double v = Double.parseDouble(m.get(k));
 			assertTrue(v >= 0 && v <= 1, k + " = " + v);
 		}
-		assertEquals(List.of("metrics.csv"), listing(work), "no temporary file left beside the output");
+		assertEquals(List.of("metrics-reliability.png", "metrics.csv"), listing(work), "the diagram beside the CSV, no temporary file");
+		assertTrue(r.out().contains("reliability diagram " + work.resolve("metrics-reliability.png")), r.out());
 
-		// Without --output the same CSV goes to stdout.
+		// Without --output the same CSV goes to stdout, and no diagram anywhere.
 		Run s = cli("evaluate", "--model", model, "--data", labelled, "--threads", 2);
 		assertEquals(0, s.code(), s.toString());
 		assertEquals(Files.readString(metrics), s.out());
+		assertEquals(List.of("metrics-reliability.png", "metrics.csv"), listing(work));
+	}
+
+	/**
+	 * The diagram beside the CSV is a readable PNG drawn from the bins of the CSV's ece. A copy of the
+	 * model given a temperature (2.5 in model.json, the same weights) adds the T = 1 curve, which is
+	 * what the copy without one gives; the accuracy is the same with and without.
+	 */
+	@Test
+	void evaluatesReliabilityDiagramIsAPngOfTheBinsBehindTheCsvsEce() throws Exception {
+		Path calibrated = withCalibration(new Calibration("temperature", 2.5, "val", 5, 0.2, 0.1), "calibrated");
+		Path uncalibrated = withCalibration(Calibration.NONE, "uncalibrated");
+		Path csv = work.resolve("out").resolve("metrics.csv");
+		Run r = cli("evaluate", "--model", calibrated, "--data", labelled, "--output", csv, "--threads", 2);
+		assertEquals(0, r.code(), r.toString());
+		Path png = work.resolve("out").resolve("metrics-reliability.png");
+		BufferedImage img = ImageIO.read(png.toFile());
+		assertNotNull(img, png + " is a PNG");
+		assertTrue(img.getWidth() >= 500 && img.getWidth() <= 1200 && img.getHeight() >= 450 && img.getHeight() <= 1200,
+				img.getWidth() + " x " + img.getHeight());
+
+		EvaluationJob.Result e = EvaluationJob.run(calibrated, labelled, Device.cpu(), ImageReaders.standard());
+		ReliabilityDiagram d = e.reliability(calibrated, labelled);
+		Map<String, String> m = metricMap(readCsv(csv));
+		assertEquals(2, d.curves().size(), "T = 1 and T = 2.5");
+		assertEquals(m.get("ece"), Csv.number(d.deployed().bins().ece()), "the calibrated curve's ECE is the CSV's");
+		assertEquals(2 * PER_CLASS, IntStream.of(d.deployed().bins().count()).sum(), "every image in a bin");
+		for (int b = 0; b < ConfidenceBins.BINS; b++) {
+			double acc = d.deployed().bins().accuracy(b);
+			assertTrue(Double.isNaN(acc) == (d.deployed().bins().count()[b] == 0) && (Double.isNaN(acc) || acc >= 0 && acc <= 1), "bin " + b);
+		}
+
+		Run u = cli("evaluate", "--model", uncalibrated, "--data", labelled, "--threads", 2);
+		assertEquals(0, u.code(), u.toString());
+		Map<String, String> plain = metricMap(parseCsv(u.out()));
+		assertEquals(Double.parseDouble(plain.get("ece")), d.curves().get(0).bins().ece(), 1e-5, "the T = 1 curve is the uncalibrated model's");
+		assertEquals(plain.get("accuracy"), m.get("accuracy"), "a temperature does not change the accuracy");
+		assertEquals(plain.get("macro_f1"), m.get("macro_f1"));
+		assertNotEquals(plain.get("nll"), m.get("nll"), "but it does change the confidences");
+	}
+
+	/** A copy of the shared model whose model.json records {@code c}. */
+	Path withCalibration(Calibration c, String name) throws IOException {
+		Path copy = work.resolve(name);
+		copyTree(model, copy);
+		JsonObject json = modelJson(copy);
+		json.add("calibration", c.toJson());
+		Files.writeString(copy.resolve("model.json"), json.toString());
+		return copy;
+	}
+
+	/** The diagram is the user's file too: refused without --overwrite before any work, and the CSV is not written without it. */
+	@Test
+	void anExistingReliabilityDiagramIsLeftAloneWithoutOverwrite() throws Exception {
+		Path csv = work.resolve("metrics.csv");
+		Path png = work.resolve("metrics-reliability.png");
+		Files.writeString(png, "mine");
+		assertFails(cli("evaluate", "--model", model, "--data", labelled, "--output", csv), 1, png.toString(), "reliability diagram",
+				"--overwrite");
+		assertEquals("mine", Files.readString(png));
+		assertEquals(List.of("metrics-reliability.png"), listing(work), "no CSV without its diagram");
+		Run over = cli("evaluate", "--model", model, "--data", labelled, "--output", csv, "--overwrite", "--threads", 2);
+		assertEquals(0, over.code(), over.toString());
+		assertNotNull(ImageIO.read(png.toFile()), "replaced by the diagram with --overwrite");
+		assertEquals(List.of("metrics-reliability.png", "metrics.csv"), listing(work));
 	}
 
 	@Test
