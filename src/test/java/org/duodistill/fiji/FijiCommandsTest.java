@@ -4,7 +4,10 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
+import org.duodistill.infer.Calibration;
 import org.duodistill.model.Engines;
+import org.duodistill.model.ModelFolder;
+import org.duodistill.model.SavedModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,16 +159,60 @@ class FijiCommandsTest {
 		assertEquals(ResultTables.DECIMALS, row[conf].length() - row[conf].indexOf('.') - 1, row[conf]);
 	}
 
+	/** The metrics table, calibration rows included; the CSV saved, and the reliability diagram beside it under its name. */
 	@Test
-	void evaluateModelReportsTheMetrics() throws Exception {
-		CommandModule m = commands.run(EvaluateModelCommand.class, true, "model", model.toFile(), "data", data.toFile(), "device", "cpu").get();
+	void evaluateModelReportsTheMetricsAndSavesTheReliabilityDiagramBesideTheCsv() throws Exception {
+		Path csv = dir.resolve("evaluation").resolve("test-metrics.csv");
+		CommandModule m = commands.run(EvaluateModelCommand.class, true, "model", model.toFile(), "data", data.toFile(), "output", csv.toFile(),
+				"device", "cpu").get();
+		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
 		ResultsTable rt = (ResultsTable) m.getOutput("metrics");
 		assertEquals("accuracy", rt.getStringValue("metric", 0));
 		double acc = rt.getValue("value", 0);
 		assertTrue(acc >= 0 && acc <= 1);
-		int nRow = -1;
-		for (int r = 0; r < rt.size(); r++) if (rt.getStringValue("metric", r).equals("n")) nRow = r;
-		assertEquals(24.0, rt.getValue("value", nRow));
+		java.util.Map<String, Double> rows = new java.util.HashMap<>();
+		for (int r = 0; r < rt.size(); r++) rows.put(rt.getStringValue("metric", r), rt.getValue("value", r));
+		assertEquals(24.0, rows.get("n"));
+		assertTrue(rows.get("ece") >= 0 && rows.get("ece") <= 1, "ece " + rows.get("ece"));
+		assertTrue(rows.get("nll") > 0 && rows.get("brier") >= 0 && rows.get("brier") <= 2, rows.toString());
+		assertTrue(Files.readString(csv).contains("ece"), "the saved CSV has the table's rows");
+		ImagePlus png = IJ.openImage(dir.resolve("evaluation").resolve("test-metrics-reliability.png").toString());
+		assertNotNull(png, "the reliability diagram beside the CSV");
+		assertTrue(png.getWidth() > 400 && png.getHeight() > 400, png.getWidth() + " x " + png.getHeight());
+	}
+
+	/** calibrate=none, as a macro gives it, reaches model.json: no temperature fitted; the default fits one on the validation split. */
+	@Test
+	void trainsCalibrateChoiceIsRecordedInModelJson() throws Exception {
+		assertEquals(List.of("temperature", "none"), commands.getCommand(TrainClassifierCommand.class).getInput("calibrate", String.class)
+				.getChoices());
+		SavedModel fitted = ModelFolder.read(model);
+		assertEquals("temperature", fitted.provenance().getAsJsonObject("options").get("calibrate").getAsString());
+		Calibration c = Calibration.of(fitted.provenance());
+		assertEquals("val", c.split(), "the default fits a temperature on the validation split");
+		assertTrue(c.images() > 0 && !Double.isNaN(c.eceBefore()), c.toString());
+		// "none" here would mean a validation split without errors or without a right answer: T = 1 kept (CalibrationTest)
+		if (c.method().equals("temperature")) assertTrue(c.temperature() != 1.0 && c.temperature() > 0.05 && c.temperature() < 20, c.toString());
+
+		Path out = dir.resolve("uncalibrated");
+		Object[] in = java.util.Arrays.copyOf(trainInputs(out, 1), trainInputs(out, 1).length + 2);
+		in[in.length - 2] = "calibrate";
+		in[in.length - 1] = "none";
+		CommandModule none = commands.run(TrainClassifierCommand.class, true, in).get();
+		assertFalse(none.isCanceled(), String.valueOf(none.getCancelReason()));
+		SavedModel plain = ModelFolder.read(out);
+		assertEquals("none", plain.provenance().getAsJsonObject("options").get("calibrate").getAsString());
+		Calibration n = Calibration.of(plain.provenance());
+		assertEquals("none", n.method());
+		assertEquals(1.0, n.temperature());
+		assertEquals(0, n.images(), "nothing fitted");
+
+		in[in.length - 1] = "platt";
+		in[3] = dir.resolve("platt").toFile();
+		CommandModule bad = commands.run(TrainClassifierCommand.class, true, in).get();
+		assertTrue(bad.isCanceled());
+		assertTrue(bad.getCancelReason().contains("calibrate must be temperature or none, got 'platt'"), bad.getCancelReason());
+		assertFalse(Files.exists(dir.resolve("platt")), "refused before any work");
 	}
 
 	@Test
