@@ -30,7 +30,8 @@ public final class Main {
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
 			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
 			"  study    --data DIR|CSV --output DIR [--name NAME] [--methods m[+key=value...],...] [--fractions 0.1,0.25,0.5,1]",
-			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]",
+			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME] [--teacher-epochs N] [--size N] [--epochs N]",
+			"           [--calibrate temperature|none] [--report-only]",
 			"  teachers                            (the recommended pretrained teachers, cached or not)");
 
 	private Main() {}

@@ -18,6 +18,7 @@ import org.duodistill.infer.ReliabilityDiagram;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
 import org.duodistill.model.SafeTensors;
+import org.duodistill.study.StudyRow;
 import org.duodistill.train.TrainingJob;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -1079,7 +1080,12 @@ class CommandLineTest {
 			double testF1 = Double.parseDouble(row.get(9));
 			assertTrue(testF1 >= 0 && testF1 <= 1, row.toString());
 			assertEquals(row.get(4).startsWith("dual-skd"), !row.get(13).isEmpty(), "B's accuracy only for SKD runs: " + row);
+			Map<String, String> named = named(rows.get(0), row);
+			assertTrue(Double.parseDouble(named.get("calibration_temperature")) > 0, row.toString());
+			double ece = Double.parseDouble(named.get("test_ece"));
+			assertTrue(ece >= 0 && ece <= 1, row.toString());
 		}
+		assertEquals(4, r.err().lines().filter(l -> l.startsWith("calibration: ")).count(), "calibrated by default, every run: " + r.err());
 		byte[] png = Files.readAllBytes(out.resolve("study.png"));
 		assertEquals((byte) 0x89, png[0]);
 		assertEquals('P', png[1]);
@@ -1088,6 +1094,47 @@ class CommandLineTest {
 		assertEquals(0, again.code(), again.toString());
 		assertEquals(rows, readCsv(out.resolve("study.csv")), "a rerun adds nothing");
 		assertTrue(again.out().contains("| single-ws |"), again.out());
+	}
+
+	/** A study.csv row by its header's column names. */
+	static Map<String, String> named(List<String> header, List<String> row) {
+		assertEquals(header.size(), row.size(), "one value per column: " + row);
+		Map<String, String> m = new LinkedHashMap<>();
+		for (int i = 0; i < header.size(); i++) m.put(header.get(i), row.get(i));
+		return m;
+	}
+
+	/**
+	 * study --calibrate none reaches every run: no temperature fitted (none said, T = 1 recorded), the test
+	 * ECE still reported. A study.csv from before the calibration columns gets today's header once, its
+	 * rows kept with those columns empty.
+	 */
+	@Test
+	void studyPassesCalibrateToEveryRunAndUpgradesAnOlderStudyCsv() throws Exception {
+		Path out = work.resolve("study");
+		Files.createDirectories(out);
+		String oldHeader = StudyRow.HEADER.replace(",calibration_temperature,test_ece", "");
+		String oldRow = "earlier,auto,1,1,random,20,0.5,0.4,0.55,0.45,0.5,0.6,,,2,A,1000,5000,3.0";
+		Files.writeString(out.resolve("study.csv"), oldHeader + "\n" + oldRow + "\n");
+		Object[] args = {"study", "--data", labelled, "--output", out, "--name", "tiny", "--methods", "single-ws", "--fractions", "1",
+				"--seeds", "3", "--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4", "--size", "32", "--epochs", "2", "--batch", "8",
+				"--threads", "2", "--quiet", "--calibrate", "none"};
+		Run r = cli(args);
+		assertEquals(0, r.code(), r.toString());
+		assertFalse(r.err().contains("calibration: "), "nothing fitted: " + r.err());
+		List<List<String>> rows = readCsv(out.resolve("study.csv"));
+		assertEquals(Csv.parseLine(StudyRow.HEADER), rows.get(0), "today's header");
+		assertEquals(3, rows.size(), rows.toString());
+		Map<String, String> earlier = named(rows.get(0), rows.get(1));
+		assertEquals("earlier", earlier.get("dataset"));
+		assertEquals("0.450000", earlier.get("test_macro_f1"), "the old row's figures kept");
+		assertEquals("", earlier.get("test_ece"));
+		Map<String, String> run = named(rows.get(0), rows.get(2));
+		assertEquals(1.0, Double.parseDouble(run.get("calibration_temperature")), "--calibrate none: T = 1");
+		double ece = Double.parseDouble(run.get("test_ece"));
+		assertTrue(ece >= 0 && ece <= 1, run.toString());
+		assertTrue(r.out().contains("Test ECE"), r.out());
+		assertEquals(2, cli(args[0], "--data", labelled, "--output", out, "--calibrate", "platt").code(), "an unknown calibration is a usage error");
 	}
 
 	/** The demo's table carries B's validation accuracy beside A's for SKD methods, and "-" where there is no B. */
