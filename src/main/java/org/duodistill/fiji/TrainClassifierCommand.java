@@ -162,7 +162,7 @@ public class TrainClassifierCommand extends SlicingCommand {
 			TrainingOptions options = TrainingOptions.defaults().withMethod(Method.parse(method)).withEpochs(epochs).withBatch(batch)
 					.withLearningRate(lr).withSeed(seed).withTrainFraction(train_fraction).withHorizontalFlip(hflip)
 					.withTeacherChannels(TrainingOptions.TeacherChannels.parse(teacher_channels == null ? "sum" : teacher_channels))
-					// null: a macro recorded before the choice existed, which was calibrated by default
+					// null: neither given nor remembered (a script that leaves it out): the command line's default
 					.withCalibrate(TrainingOptions.calibrates(calibrate == null ? "temperature" : calibrate));
 			Engines.configure(0);
 			Device d = Engines.device(device);
