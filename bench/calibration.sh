@@ -5,7 +5,8 @@
 #
 # Usage: bench/calibration.sh [OUT]            (from the project folder)
 #   DATASETS="sample-images study-data/mri-orientation" SEEDS="1 2 3" EPOCHS=20 TEACHER=auto override.
-# mri-orientation is built by scripts/make_study_data.sh (Debian packages). Appends to OUT/calibration.csv.
+# mri-orientation is built by scripts/make_study_data.sh (Debian packages). Appends to OUT/calibration.csv;
+# OUT/evaluations/ keeps each run's test metrics and, beside them, its reliability diagram.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-calibration-results}"
@@ -32,9 +33,12 @@ for data in $datasets; do
         --epochs "$epochs" --seed "$seed" --threads 1 --calibrate "$cal" --quiet >/dev/null 2>"$out/train.log"
       # the test images of this very split (split.csv), as paths relative to the project folder
       awk -F, 'NR > 1 && $4 == "test" { print $1 "," $3 }' "$model/split.csv" | sed "s|^|$PWD/|" > "$out/test.csv"
-      dd evaluate --model "$model" --data "$out/test.csv" --output "$out/m.csv" --overwrite --threads 1 >/dev/null 2>&1
+      # one CSV per run, so that each keeps its reliability diagram beside it (NAME-SEED-CAL-reliability.png)
+      m="$out/evaluations/$name-$seed-$cal.csv"
+      mkdir -p "$out/evaluations"
+      dd evaluate --model "$model" --data "$out/test.csv" --output "$m" --overwrite --threads 1 >/dev/null 2>&1
       t=$(python3 -c "import json;print(json.load(open('$model/model.json')).get('calibration',{}).get('temperature',1))")
-      echo "$name,$seed,$cal,$t,$(metric accuracy $out/m.csv),$(metric macro_f1 $out/m.csv),$(metric ece $out/m.csv),$(metric nll $out/m.csv),$(metric brier $out/m.csv),$(metric n $out/m.csv)" >> "$csv"
+      echo "$name,$seed,$cal,$t,$(metric accuracy $m),$(metric macro_f1 $m),$(metric ece $m),$(metric nll $m),$(metric brier $m),$(metric n $m)" >> "$csv"
       tail -1 "$csv"
     done
   done

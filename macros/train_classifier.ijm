@@ -15,5 +15,5 @@ if (args.length < 2) exit("usage: <data folder> <model folder>");
 data = args[0];
 model = args[1];
 
-run("Train Classifier...", "data=[" + data + "] output=[" + model + "] method=dual-skd teacher=hf-hub:timm/resnet18.a1_in1k student_arch=resnet10-w32 teacher_channels=sum size=64 epochs=30 batch=32 lr=0.001 seed=42 train_fraction=1 device=auto");
+run("Train Classifier...", "data=[" + data + "] output=[" + model + "] method=dual-skd teacher=hf-hub:timm/resnet18.a1_in1k student_arch=resnet10-w32 teacher_channels=sum size=64 epochs=30 batch=32 lr=0.001 seed=42 train_fraction=1 calibrate=temperature device=auto");
 print("model written to " + model);

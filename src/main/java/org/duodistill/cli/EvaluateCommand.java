@@ -3,6 +3,7 @@ package org.duodistill.cli;
 import org.duodistill.data.DatasetException;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.infer.EvaluationJob;
+import org.duodistill.infer.ReliabilityDiagram;
 import org.duodistill.model.Engines;
 
 import java.io.IOException;
@@ -10,7 +11,11 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** {@code evaluate}: metrics of a model folder on labelled images, as {@code metric,value} CSV. */
+/**
+ * {@code evaluate}: metrics of a model folder on labelled images, as {@code metric,value} CSV; with
+ * {@code --output}, the reliability diagram as PNG beside it. Printing to stdout gives the CSV
+ * alone: stdout is for the CSV, and there is no file name to put a picture beside.
+ */
 final class EvaluateCommand {
 	private EvaluateCommand() {}
 
@@ -19,7 +24,12 @@ final class EvaluateCommand {
 		Path model = Path.of(a.required("model"));
 		Path data = Path.of(a.required("data"));
 		String output = a.get("output", null);
-		if (output != null) OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
+		Path diagram = output == null ? null : ReliabilityDiagram.besideCsv(Path.of(output));
+		if (output != null) {
+			// both before any work: a refused diagram must not cost an evaluation, nor leave a CSV without its picture
+			OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
+			OutputFiles.checkWritable(diagram, a.flag("overwrite"), "the reliability diagram written beside --output");
+		}
 		Main.configureEngine(a);
 		EvaluationJob.Result r = EvaluationJob.run(model, data, Engines.device(a.get("device", "auto")), ImageReaders.standard());
 		for (var s : r.dataset().skipped()) err.println("skipped " + s.file() + ": " + s.reason());
@@ -28,9 +38,11 @@ final class EvaluateCommand {
 		if (output == null) {
 			out.print(csv);
 		} else {
+			ReliabilityDiagram reliability = r.reliability(model, data);
 			OutputFiles.writeAtomically(Path.of(output), csv);
-			out.println(String.format(java.util.Locale.ROOT, "%s: accuracy %.4f, macro-F1 %.4f on %d images", output,
-					r.metrics().accuracy(), r.metrics().macroF1(), r.images()));
+			reliability.writePng(diagram);
+			out.println(String.format(java.util.Locale.ROOT, "%s: accuracy %.4f, macro-F1 %.4f, ECE %.4f on %d images; reliability diagram %s",
+					output, r.metrics().accuracy(), r.metrics().macroF1(), r.metrics().ece(), r.images(), diagram));
 		}
 		return 0;
 	}

@@ -25,13 +25,15 @@ public final class Main {
 			"           [--ema M | --ema-half-life F] [--aux-bn recalibrate|ema] [--head-probe] [--divergence-retries N]",
 			"           [--checkpoint-every N] [--teacher-channels sum|replicate] [--calibrate temperature|none]",
 			"           |    train --resume OUTPUT_DIR   (continue a killed run)",
-			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--device D] [--threads N]",
+			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--overwrite] [--device D] [--threads N]",
+			"           (--output also writes the reliability diagram beside it: metrics-reliability.png)",
 			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
 			"  explain  --model MODEL_DIR --input FILE|DIR --output DIR [--class C] [--method " + org.duodistill.infer.ExplanationMethod.names() + "]",
 			"           [--overlay] [--overwrite] [--device D] [--threads N]   (maps of the pixels that decided each class)",
 			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
 			"  study    --data DIR|CSV --output DIR [--name NAME] [--methods m[+key=value...],...] [--fractions 0.1,0.25,0.5,1]",
-			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME] [--teacher-epochs N] [--size N] [--epochs N] [--report-only]",
+			"           [--seeds 1,2,3] [--teacher auto|FILE|MODEL_DIR|hf-hub:ORG/NAME] [--teacher-epochs N] [--size N] [--epochs N]",
+			"           [--calibrate temperature|none] [--report-only]",
 			"  teachers                            (the recommended pretrained teachers, cached or not)");
 
 	private Main() {}

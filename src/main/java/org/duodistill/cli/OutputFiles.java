@@ -6,13 +6,20 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** CSV outputs: never replace a user's file unless asked, and never leave half a file behind. */
+/** CSV outputs and the files beside them: never replace a user's file unless asked, and never leave half a file behind. */
 final class OutputFiles {
 	private OutputFiles() {}
 
 	static void checkWritable(Path file, boolean overwrite) throws FileAlreadyExistsException {
 		if (Files.exists(file) && !overwrite) {
 			throw new FileAlreadyExistsException(file + " exists; choose another --output or pass --overwrite");
+		}
+	}
+
+	/** @param what which output {@code file} is, for a file the user did not name themselves */
+	static void checkWritable(Path file, boolean overwrite, String what) throws FileAlreadyExistsException {
+		if (Files.exists(file) && !overwrite) {
+			throw new FileAlreadyExistsException(file + " exists (" + what + "); choose another --output or pass --overwrite");
 		}
 	}
 

@@ -31,7 +31,7 @@ final class StudyCommand {
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
 		Args a = new Args(argv, 1, Set.of("data", "name", "output", "methods", "fractions", "seeds", "size", "epochs", "teacher-epochs", "batch",
 				"lr", "teacher", "teacher-arch", "student-arch", "device", "threads", "slice-axis", "slice-step", "central-slices",
-				"skip-empty", "teacher-channels"), Set.of("quiet", "hflip", "report-only"));
+				"skip-empty", "teacher-channels", "calibrate"), Set.of("quiet", "hflip", "report-only"));
 		Path output = Path.of(a.required("output"));
 		if (!a.flag("report-only")) {
 			Path data = Path.of(a.required("data"));
@@ -46,7 +46,8 @@ final class StudyCommand {
 				for (String s : a.get("seeds", DEFAULT_SEEDS).split(",")) seeds.add(Long.parseLong(s.trim()));
 				base = TrainingOptions.defaults().withEpochs(a.integer("epochs", 30)).withBatch(a.integer("batch", 32))
 						.withLearningRate(a.number("lr", 1e-3)).withHorizontalFlip(a.flag("hflip"))
-						.withTeacherChannels(TrainingOptions.TeacherChannels.parse(a.get("teacher-channels", "sum")));
+						.withTeacherChannels(TrainingOptions.TeacherChannels.parse(a.get("teacher-channels", "sum")))
+						.withCalibrate(TrainCommand.calibrates(a));
 				for (double f : fractions) if (!(f > 0) || f > 1) throw new UsageException("--fractions must be in (0, 1], got " + f);
 			} catch (NumberFormatException e) {
 				throw new UsageException("--fractions and --seeds take comma-separated numbers: " + e.getMessage());

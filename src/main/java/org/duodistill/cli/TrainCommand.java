@@ -131,14 +131,19 @@ final class TrainCommand {
 		o = o.withAuxiliaryNorm(TrainingOptions.AuxiliaryNorm.parse(a.get("aux-bn", o.auxiliaryNorm().id())));
 		o = o.withProbeHeads(a.flag("head-probe"));
 		o = o.withTeacherChannels(TrainingOptions.TeacherChannels.parse(a.get("teacher-channels", o.teacherChannels().id())));
-		String calibrate = a.get("calibrate", "temperature");
-		if (!calibrate.equals("temperature") && !calibrate.equals("none")) {
-			throw new UsageException("--calibrate must be temperature or none, got '" + calibrate + "'");
-		}
-		o = o.withCalibrate(calibrate.equals("temperature"));
+		o = o.withCalibrate(calibrates(a));
 		o = o.withSelectors(ElementSelector.parse(a.get("selector-a", o.selectorA().describe())),
 				ElementSelector.parse(a.get("selector-b", o.selectorB().describe())));
 		return o;
+	}
+
+	/** {@code --calibrate temperature} (the default) or {@code none}; train and study take it. */
+	static boolean calibrates(Args a) throws UsageException {
+		try {
+			return TrainingOptions.calibrates(a.get("calibrate", "temperature"));
+		} catch (IllegalArgumentException e) {
+			throw new UsageException("--" + e.getMessage());
+		}
 	}
 
 	/** Memory ran out (Java heap, or libtorch's native allocator): said with the batch and input size in use. */

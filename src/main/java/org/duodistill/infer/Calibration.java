@@ -15,8 +15,6 @@ import com.google.gson.JsonObject;
 public record Calibration(String method, double temperature, String split, int images, double eceBefore, double eceAfter) {
 	/** What a model folder without a {@code calibration} field, or trained with {@code --calibrate none}, gets. */
 	public static final Calibration NONE = new Calibration("none", 1.0, "", 0, Double.NaN, Double.NaN);
-	/** Equal-width confidence bins of the ECE, the usual choice. */
-	public static final int ECE_BINS = 15;
 	private static final double MIN_T = 0.05;
 	private static final double MAX_T = 20;
 
@@ -94,23 +92,9 @@ public record Calibration(String method, double temperature, String split, int i
 		return p;
 	}
 
-	/** Expected calibration error: |accuracy - confidence| per equal-width confidence bin, weighted by the bin's share. */
+	/** Expected calibration error over {@link ConfidenceBins}: the ECE of the metrics and of the reliability diagram. */
 	public static double ece(float[][] probabilities, int[] labels) {
-		if (probabilities.length == 0) return Double.NaN;
-		double[] conf = new double[ECE_BINS];
-		double[] correct = new double[ECE_BINS];
-		int[] count = new int[ECE_BINS];
-		for (int i = 0; i < probabilities.length; i++) {
-			int best = Metrics.argmax(probabilities[i]);
-			double c = probabilities[i][best];
-			int bin = Math.min(ECE_BINS - 1, (int) (c * ECE_BINS));
-			conf[bin] += c;
-			correct[bin] += best == labels[i] ? 1 : 0;
-			count[bin]++;
-		}
-		double e = 0;
-		for (int b = 0; b < ECE_BINS; b++) if (count[b] > 0) e += Math.abs(correct[b] - conf[b]) / probabilities.length;
-		return e;
+		return ConfidenceBins.of(probabilities, labels).ece();
 	}
 
 	public JsonObject toJson() {

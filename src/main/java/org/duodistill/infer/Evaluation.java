@@ -10,9 +10,12 @@ import java.util.List;
 
 /**
  * A model's probabilities on labelled samples and the metrics they give: the evaluation loop that
- * training (validation, test) and inference (evaluate) share.
+ * training (validation, test) and inference (evaluate) share. The logits come from the same pass,
+ * for what needs other temperatures than the one applied (the reliability diagram's T = 1 curve).
+ *
+ * @param probabilities softmax of logits / the temperature given, as classify computes them
  */
-public record Evaluation(Metrics metrics, float[][] probabilities) {
+public record Evaluation(Metrics metrics, float[][] probabilities, float[][] logits, int[] labels) {
 	public static Evaluation of(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch, int numClasses) {
 		return of(w, samples, prep, batch, numClasses, 1.0);
 	}
@@ -21,8 +24,8 @@ public record Evaluation(Metrics metrics, float[][] probabilities) {
 	public static Evaluation of(DeviceWeights w, List<Sample> samples, Preprocessing prep, int batch, int numClasses, double temperature) {
 		int[] labels = new int[samples.size()];
 		for (int i = 0; i < samples.size(); i++) labels[i] = samples.get(i).label();
-		float[][] p = Predictor.probabilities(w, inputs(samples, prep), prep.channels(), prep.size(), Math.max(batch, 16), temperature);
-		return new Evaluation(Metrics.compute(p, labels, numClasses), p);
+		Predictor.Outputs out = Predictor.outputs(w, inputs(samples, prep), prep.channels(), prep.size(), Math.max(batch, 16), temperature);
+		return new Evaluation(Metrics.compute(out.probabilities(), labels, numClasses), out.probabilities(), out.logits(), labels);
 	}
 
 	/** The logits of labelled samples and their labels, for calibration. */

@@ -29,8 +29,24 @@ public final class EvaluationJob {
 	/**
 	 * @param dataWarning set when the data's fingerprint differs from the training data's recorded in
 	 *        model.json (expected for new data; a warning when the same folder was meant)
+	 * @param calibration the model's, applied to the evaluation's probabilities
 	 */
-	public record Result(Metrics metrics, List<String> classes, int images, Dataset dataset, String dataWarning) {}
+	public record Result(Evaluation evaluation, Calibration calibration, List<String> classes, int images, Dataset dataset,
+			String dataWarning) {
+		public Metrics metrics() {
+			return evaluation.metrics();
+		}
+
+		/** The reliability diagram of these images, titled with the model's and the data's names. */
+		public ReliabilityDiagram reliability(Path model, Path data) {
+			return ReliabilityDiagram.of(evaluation, calibration, name(model) + " on " + name(data));
+		}
+
+		private static String name(Path p) {
+			Path n = p.toAbsolutePath().normalize().getFileName();
+			return n == null ? p.toString() : n.toString();
+		}
+	}
 
 	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers) throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
@@ -45,9 +61,9 @@ public final class EvaluationJob {
 		}
 		try (NDManager m = Engines.engine().newBaseManager(device);
 				DeviceWeights w = DeviceWeights.uploadForInference(model.spec(), model.weights(), m, device)) {
-			Metrics metrics = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses(),
-					Calibration.of(model.provenance()).temperature()).metrics();
-			return new Result(metrics, model.classes(), remapped.size(), ds, dataWarning(model, ds.fingerprint(), data));
+			Calibration calibration = Calibration.of(model.provenance());
+			Evaluation e = Evaluation.of(w, remapped, model.preprocessing(), 32, model.spec().numClasses(), calibration.temperature());
+			return new Result(e, calibration, model.classes(), remapped.size(), ds, dataWarning(model, ds.fingerprint(), data));
 		}
 	}
 

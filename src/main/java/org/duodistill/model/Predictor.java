@@ -29,12 +29,32 @@ public final class Predictor {
 		return run(weights, inputs, channels, size, batchSize, temperature);
 	}
 
+	/** One forward pass, both outputs: the logits and the softmax of logits / temperature. */
+	public record Outputs(float[][] logits, float[][] probabilities) {}
+
+	/** Logits and probabilities from the same pass, so a caller needing both (evaluate's reliability diagram) runs the model once. */
+	public static Outputs outputs(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize, double temperature) {
+		if (Double.isNaN(temperature)) throw new IllegalArgumentException("temperature must be a number");
+		float[][] logits = new float[inputs.size()][];
+		float[][] probabilities = new float[inputs.size()][];
+		run(weights, inputs, channels, size, batchSize, temperature, logits, probabilities);
+		return new Outputs(logits, probabilities);
+	}
+
 	/** NaN temperature: the logits themselves. */
 	private static float[][] run(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize, double temperature) {
+		float[][] out = new float[inputs.size()][];
+		if (Double.isNaN(temperature)) run(weights, inputs, channels, size, batchSize, temperature, out, null);
+		else run(weights, inputs, channels, size, batchSize, temperature, null, out);
+		return out;
+	}
+
+	/** Fills {@code logits} and {@code probabilities} (softmax of logits / temperature), either of which may be null. */
+	private static void run(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize, double temperature,
+			float[][] logits, float[][] probabilities) {
 		Engines.noGradientsOnThisThread();
 		Network net = weights.spec().network();
 		int k = weights.spec().numClasses();
-		float[][] out = new float[inputs.size()][];
 		int per = channels * size * size;
 		for (int start = 0; start < inputs.size(); start += batchSize) {
 			int n = Math.min(batchSize, inputs.size() - start);
@@ -43,13 +63,15 @@ public final class Predictor {
 			try (NDScope scope = new NDScope()) {
 				NDArray x = weights.manager().create(data, new Shape(n, channels, size, size));
 				NDArray z = net.forward(weights, x, false);
-				if (!Double.isNaN(temperature)) z = (temperature == 1.0 ? z : z.div((float) temperature)).softmax(1);
-				float[] p = z.toFloatArray();
-				for (int i = 0; i < n; i++) {
-					out[start + i] = java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k);
+				if (logits != null) rows(z.toFloatArray(), logits, start, n, k);
+				if (probabilities != null) {
+					rows((temperature == 1.0 ? z : z.div((float) temperature)).softmax(1).toFloatArray(), probabilities, start, n, k);
 				}
 			}
 		}
-		return out;
+	}
+
+	private static void rows(float[] flat, float[][] out, int start, int n, int k) {
+		for (int i = 0; i < n; i++) out[start + i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
 	}
 }

@@ -12,6 +12,7 @@ import org.duodistill.model.ModelSpec;
 import org.duodistill.model.WeightInit;
 import org.duodistill.train.EpochRecord;
 import org.duodistill.train.Method;
+import org.duodistill.infer.Calibration;
 import org.duodistill.infer.Metrics;
 import org.duodistill.train.Pipeline;
 import org.duodistill.train.Teacher;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -130,6 +132,7 @@ public final class Study {
 			}
 			TrainResult r = p.trainStudent(v.method(), t, config.studentArch());
 			Metrics test = r.testMetrics();
+			Metrics calibrated = p.calibratedTestMetrics(r);
 			Metrics val = r.valMetrics();
 			EpochRecord lastSkd = EpochRecord.lastWithB(r.history());
 			return new Run(new StudyRow(config.name(), teacherName, seed, fraction, v.label(), ds.split(Split.TRAIN).size(),
@@ -138,14 +141,35 @@ public final class Study {
 					test == null ? Double.NaN : test.macroAuc(), lastSkd == null ? Double.NaN : lastSkd.valAccA(),
 					lastSkd == null ? Double.NaN : lastSkd.valAccB(), r.bestEpoch(),
 					r.model().provenance().get("deployed_model").getAsString(), r.model().spec().parameterCount(),
-					teacher.spec().parameterCount(), r.seconds()), r);
+					teacher.spec().parameterCount(), r.seconds(), Calibration.of(r.model().provenance()).temperature(),
+					calibrated == null ? Double.NaN : calibrated.ece()), r);
 		}
 	}
 
 	private void append(StudyRow row) throws IOException {
+		upgradeHeader();
 		boolean fresh = !Files.exists(csv) || Files.size(csv) == 0;
 		String text = (fresh ? StudyRow.HEADER + "\n" : "") + row.csv() + "\n";
 		Files.writeString(csv, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+	}
+
+	/**
+	 * A study.csv from before the calibration columns is rewritten once under today's header (its rows
+	 * with those columns empty) before a new row goes in, so the file stays one table for CSV readers
+	 * that go by the header.
+	 */
+	private void upgradeHeader() throws IOException {
+		if (!Files.exists(csv) || Files.size(csv) == 0) return;
+		String first;
+		try (var lines = Files.lines(csv, StandardCharsets.UTF_8)) {
+			first = lines.findFirst().orElse("");
+		}
+		if (first.equals(StudyRow.HEADER) || !first.startsWith("dataset,")) return;
+		StringBuilder text = new StringBuilder(StudyRow.HEADER).append('\n');
+		for (StudyRow r : read(csv)) text.append(r.csv()).append('\n');
+		Path tmp = csv.resolveSibling("." + CSV + ".tmp");
+		Files.writeString(tmp, text, StandardCharsets.UTF_8);
+		Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 	}
 
 	public static List<StudyRow> read(Path csv) throws IOException {

@@ -22,8 +22,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Summaries of {@code study.csv}: mean and sample standard deviation over seeds per dataset,
- * teacher, fraction and method, as a Markdown table and as a PNG plot of macro-F1 against the
- * training fraction (one panel per dataset and teacher).
+ * teacher, fraction and method, as Markdown tables (test macro-F1, and test ECE as deployed) and as
+ * a PNG plot of macro-F1 against the training fraction (one panel per dataset and teacher).
  */
 public final class StudyReport {
 	public static final String SUMMARY_MD = "study-summary.md";
@@ -77,11 +77,7 @@ public final class StudyReport {
 			panel.getValue().values().forEach(m -> fractions.addAll(m.keySet()));
 			b.append("### ").append(panel.getKey()).append("\n\n");
 			b.append("Test macro-F1, mean ± sd over seeds (validation macro-F1 in brackets; B's validation accuracy after SKD for SKD methods)\n\n");
-			b.append("| method |");
-			for (double f : fractions) b.append(String.format(Locale.ROOT, " %.0f%% |", f * 100));
-			b.append("\n|---|");
-			fractions.forEach(f -> b.append("---|"));
-			b.append('\n');
+			appendHeader(b, fractions);
 			for (var method : panel.getValue().entrySet()) {
 				b.append("| ").append(method.getKey()).append(" |");
 				for (double f : fractions) {
@@ -98,9 +94,32 @@ public final class StudyReport {
 				b.append('\n');
 			}
 			b.append('\n');
+			appendEce(b, panel.getValue(), fractions);
 			appendDifferences(b, panel.getValue(), fractions);
 		}
 		return b.toString();
+	}
+
+	private static void appendHeader(StringBuilder b, TreeSet<Double> fractions) {
+		b.append("| method |");
+		for (double f : fractions) b.append(String.format(Locale.ROOT, " %.0f%% |", f * 100));
+		b.append("\n|---|");
+		fractions.forEach(f -> b.append("---|"));
+		b.append('\n');
+	}
+
+	/** Test ECE of the models as deployed (at their calibration); left out when no row has it (study.csv from before it was recorded). */
+	private static void appendEce(StringBuilder b, Map<String, TreeMap<Double, List<StudyRow>>> methods, TreeSet<Double> fractions) {
+		boolean any = methods.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream).anyMatch(r -> !Double.isNaN(r.testEce()));
+		if (!any) return;
+		b.append("Test ECE (15 bins) at each run's calibration temperature, mean ± sd over seeds\n\n");
+		appendHeader(b, fractions);
+		for (var method : methods.entrySet()) {
+			b.append("| ").append(method.getKey()).append(" |");
+			for (double f : fractions) b.append(' ').append(Stat.of(method.getValue().getOrDefault(f, List.of()), StudyRow::testEce).text()).append(" |");
+			b.append('\n');
+		}
+		b.append('\n');
 	}
 
 	/**

@@ -297,6 +297,20 @@ public final class Pipeline implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The metrics of a trained model on the split it was tested on, at its calibration's temperature:
+	 * the confidences its users get. {@link TrainResult#testMetrics} are at T = 1, taken before the
+	 * temperature was fitted.
+	 */
+	public Metrics calibratedTestMetrics(TrainResult r) {
+		double t = Calibration.of(r.model().provenance()).temperature();
+		if (r.testMetrics() == null || t == 1.0) return r.testMetrics();
+		List<Sample> tested = dataset.split("test".equals(r.evaluatedOn()) ? Split.TEST : Split.VAL);
+		try (DeviceWeights w = DeviceWeights.upload(r.model().spec(), r.model().weights(), manager, device)) {
+			return Evaluation.of(w, tested, r.model().preprocessing(), options.batchSize(), dataset.numClasses(), t).metrics();
+		}
+	}
+
 	private static LinkedHashMap<String, HostTensor> copy(LinkedHashMap<String, HostTensor> w) {
 		LinkedHashMap<String, HostTensor> c = new LinkedHashMap<>();
 		w.forEach((k, v) -> c.put(k, v.copy()));

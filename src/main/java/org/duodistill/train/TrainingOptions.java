@@ -150,6 +150,18 @@ public record TrainingOptions(Method method, int epochs, int batchSize, double l
 		return with(b -> b.mutual = on);
 	}
 
+	/**
+	 * What {@code --calibrate} and Fiji's {@code calibrate=} take: {@code temperature} (true) or
+	 * {@code none} (false); anything else is refused, naming the value.
+	 */
+	public static boolean calibrates(String method) {
+		return switch (method == null ? "" : method.trim().toLowerCase(java.util.Locale.ROOT)) {
+			case "temperature" -> true;
+			case "none" -> false;
+			default -> throw new IllegalArgumentException("calibrate must be temperature or none, got '" + method + "'");
+		};
+	}
+
 	public TrainingOptions withCalibrate(boolean on) {
 		return with(b -> b.calibrate = on);
 	}

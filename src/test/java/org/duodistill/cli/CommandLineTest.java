@@ -8,10 +8,17 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;
 import ij.process.ShortProcessor;
+import ai.djl.Device;
 import org.duodistill.data.Csv;
+import org.duodistill.data.ImageReaders;
+import org.duodistill.infer.Calibration;
+import org.duodistill.infer.ConfidenceBins;
+import org.duodistill.infer.EvaluationJob;
+import org.duodistill.infer.ReliabilityDiagram;
 import org.duodistill.model.Engines;
 import org.duodistill.model.HostTensor;
 import org.duodistill.model.SafeTensors;
+import org.duodistill.study.StudyRow;
 import org.duodistill.train.TrainingJob;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,12 +42,14 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -314,12 +325,78 @@ public class CommandLineTest {
 			double v = Double.parseDouble(m.get(k));
 			assertTrue(v >= 0 && v <= 1, k + " = " + v);
 		}
-		assertEquals(List.of("metrics.csv"), listing(work), "no temporary file left beside the output");
+		assertEquals(List.of("metrics-reliability.png", "metrics.csv"), listing(work), "the diagram beside the CSV, no temporary file");
+		assertTrue(r.out().contains("reliability diagram " + work.resolve("metrics-reliability.png")), r.out());
 
-		// Without --output the same CSV goes to stdout.
+		// Without --output the same CSV goes to stdout, and no diagram anywhere.
 		Run s = cli("evaluate", "--model", model, "--data", labelled, "--threads", 2);
 		assertEquals(0, s.code(), s.toString());
 		assertEquals(Files.readString(metrics), s.out());
+		assertEquals(List.of("metrics-reliability.png", "metrics.csv"), listing(work));
+	}
+
+	/**
+	 * The diagram beside the CSV is a readable PNG drawn from the bins of the CSV's ece. A copy of the
+	 * model given a temperature (2.5 in model.json, the same weights) adds the T = 1 curve, which is
+	 * what the copy without one gives; the accuracy is the same with and without.
+	 */
+	@Test
+	void evaluatesReliabilityDiagramIsAPngOfTheBinsBehindTheCsvsEce() throws Exception {
+		Path calibrated = withCalibration(new Calibration("temperature", 2.5, "val", 5, 0.2, 0.1), "calibrated");
+		Path uncalibrated = withCalibration(Calibration.NONE, "uncalibrated");
+		Path csv = work.resolve("out").resolve("metrics.csv");
+		Run r = cli("evaluate", "--model", calibrated, "--data", labelled, "--output", csv, "--threads", 2);
+		assertEquals(0, r.code(), r.toString());
+		Path png = work.resolve("out").resolve("metrics-reliability.png");
+		BufferedImage img = ImageIO.read(png.toFile());
+		assertNotNull(img, png + " is a PNG");
+		assertTrue(img.getWidth() >= 500 && img.getWidth() <= 1200 && img.getHeight() >= 450 && img.getHeight() <= 1200,
+				img.getWidth() + " x " + img.getHeight());
+
+		EvaluationJob.Result e = EvaluationJob.run(calibrated, labelled, Device.cpu(), ImageReaders.standard());
+		ReliabilityDiagram d = e.reliability(calibrated, labelled);
+		Map<String, String> m = metricMap(readCsv(csv));
+		assertEquals(2, d.curves().size(), "T = 1 and T = 2.5");
+		assertEquals(m.get("ece"), Csv.number(d.deployed().bins().ece()), "the calibrated curve's ECE is the CSV's");
+		assertEquals(2 * PER_CLASS, IntStream.of(d.deployed().bins().count()).sum(), "every image in a bin");
+		for (int b = 0; b < ConfidenceBins.BINS; b++) {
+			double acc = d.deployed().bins().accuracy(b);
+			assertTrue(Double.isNaN(acc) == (d.deployed().bins().count()[b] == 0) && (Double.isNaN(acc) || acc >= 0 && acc <= 1), "bin " + b);
+		}
+
+		Run u = cli("evaluate", "--model", uncalibrated, "--data", labelled, "--threads", 2);
+		assertEquals(0, u.code(), u.toString());
+		Map<String, String> plain = metricMap(parseCsv(u.out()));
+		assertEquals(Double.parseDouble(plain.get("ece")), d.curves().get(0).bins().ece(), 1e-5, "the T = 1 curve is the uncalibrated model's");
+		assertEquals(plain.get("accuracy"), m.get("accuracy"), "a temperature does not change the accuracy");
+		assertEquals(plain.get("macro_f1"), m.get("macro_f1"));
+		assertNotEquals(plain.get("nll"), m.get("nll"), "but it does change the confidences");
+	}
+
+	/** A copy of the shared model whose model.json records {@code c}. */
+	Path withCalibration(Calibration c, String name) throws IOException {
+		Path copy = work.resolve(name);
+		copyTree(model, copy);
+		JsonObject json = modelJson(copy);
+		json.add("calibration", c.toJson());
+		Files.writeString(copy.resolve("model.json"), json.toString());
+		return copy;
+	}
+
+	/** The diagram is the user's file too: refused without --overwrite before any work, and the CSV is not written without it. */
+	@Test
+	void anExistingReliabilityDiagramIsLeftAloneWithoutOverwrite() throws Exception {
+		Path csv = work.resolve("metrics.csv");
+		Path png = work.resolve("metrics-reliability.png");
+		Files.writeString(png, "mine");
+		assertFails(cli("evaluate", "--model", model, "--data", labelled, "--output", csv), 1, png.toString(), "reliability diagram",
+				"--overwrite");
+		assertEquals("mine", Files.readString(png));
+		assertEquals(List.of("metrics-reliability.png"), listing(work), "no CSV without its diagram");
+		Run over = cli("evaluate", "--model", model, "--data", labelled, "--output", csv, "--overwrite", "--threads", 2);
+		assertEquals(0, over.code(), over.toString());
+		assertNotNull(ImageIO.read(png.toFile()), "replaced by the diagram with --overwrite");
+		assertEquals(List.of("metrics-reliability.png", "metrics.csv"), listing(work));
 	}
 
 	@Test
@@ -1013,7 +1090,12 @@ public class CommandLineTest {
 			double testF1 = Double.parseDouble(row.get(9));
 			assertTrue(testF1 >= 0 && testF1 <= 1, row.toString());
 			assertEquals(row.get(4).startsWith("dual-skd"), !row.get(13).isEmpty(), "B's accuracy only for SKD runs: " + row);
+			Map<String, String> named = named(rows.get(0), row);
+			assertTrue(Double.parseDouble(named.get("calibration_temperature")) > 0, row.toString());
+			double ece = Double.parseDouble(named.get("test_ece"));
+			assertTrue(ece >= 0 && ece <= 1, row.toString());
 		}
+		assertEquals(4, r.err().lines().filter(l -> l.startsWith("calibration: ")).count(), "calibrated by default, every run: " + r.err());
 		byte[] png = Files.readAllBytes(out.resolve("study.png"));
 		assertEquals((byte) 0x89, png[0]);
 		assertEquals('P', png[1]);
@@ -1022,6 +1104,47 @@ public class CommandLineTest {
 		assertEquals(0, again.code(), again.toString());
 		assertEquals(rows, readCsv(out.resolve("study.csv")), "a rerun adds nothing");
 		assertTrue(again.out().contains("| single-ws |"), again.out());
+	}
+
+	/** A study.csv row by its header's column names. */
+	static Map<String, String> named(List<String> header, List<String> row) {
+		assertEquals(header.size(), row.size(), "one value per column: " + row);
+		Map<String, String> m = new LinkedHashMap<>();
+		for (int i = 0; i < header.size(); i++) m.put(header.get(i), row.get(i));
+		return m;
+	}
+
+	/**
+	 * study --calibrate none reaches every run: no temperature fitted (none said, T = 1 recorded), the test
+	 * ECE still reported. A study.csv from before the calibration columns gets today's header once, its
+	 * rows kept with those columns empty.
+	 */
+	@Test
+	void studyPassesCalibrateToEveryRunAndUpgradesAnOlderStudyCsv() throws Exception {
+		Path out = work.resolve("study");
+		Files.createDirectories(out);
+		String oldHeader = StudyRow.HEADER.replace(",calibration_temperature,test_ece", "");
+		String oldRow = "earlier,auto,1,1,random,20,0.5,0.4,0.55,0.45,0.5,0.6,,,2,A,1000,5000,3.0";
+		Files.writeString(out.resolve("study.csv"), oldHeader + "\n" + oldRow + "\n");
+		Object[] args = {"study", "--data", labelled, "--output", out, "--name", "tiny", "--methods", "single-ws", "--fractions", "1",
+				"--seeds", "3", "--teacher-arch", "resnet10-w8", "--student-arch", "resnet10-w4", "--size", "32", "--epochs", "2", "--batch", "8",
+				"--threads", "2", "--quiet", "--calibrate", "none"};
+		Run r = cli(args);
+		assertEquals(0, r.code(), r.toString());
+		assertFalse(r.err().contains("calibration: "), "nothing fitted: " + r.err());
+		List<List<String>> rows = readCsv(out.resolve("study.csv"));
+		assertEquals(Csv.parseLine(StudyRow.HEADER), rows.get(0), "today's header");
+		assertEquals(3, rows.size(), rows.toString());
+		Map<String, String> earlier = named(rows.get(0), rows.get(1));
+		assertEquals("earlier", earlier.get("dataset"));
+		assertEquals("0.450000", earlier.get("test_macro_f1"), "the old row's figures kept");
+		assertEquals("", earlier.get("test_ece"));
+		Map<String, String> run = named(rows.get(0), rows.get(2));
+		assertEquals(1.0, Double.parseDouble(run.get("calibration_temperature")), "--calibrate none: T = 1");
+		double ece = Double.parseDouble(run.get("test_ece"));
+		assertTrue(ece >= 0 && ece <= 1, run.toString());
+		assertTrue(r.out().contains("Test ECE"), r.out());
+		assertEquals(2, cli(args[0], "--data", labelled, "--output", out, "--calibrate", "platt").code(), "an unknown calibration is a usage error");
 	}
 
 	/** The demo's table carries B's validation accuracy beside A's for SKD methods, and "-" where there is no B. */

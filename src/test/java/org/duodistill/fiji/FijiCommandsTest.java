@@ -4,7 +4,11 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
+import org.duodistill.infer.Calibration;
 import org.duodistill.model.Engines;
+import org.duodistill.model.ModelFolder;
+import org.duodistill.model.SavedModel;
+import org.duodistill.train.TrainingOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every command run headless through a real SciJava context on real images, as a macro or script would. */
@@ -43,7 +48,14 @@ class FijiCommandsTest {
 	static Object[] trainInputs(Path out, int epochs) {
 		return new Object[] {"data", data.toFile(), "output", out.toFile(), "method", "dual-skd", "teacher", "auto", "teacher_arch",
 				"resnet10-w8", "student_arch", "resnet10-w4", "size", 32, "epochs", epochs, "batch", 8, "lr", 1e-3, "seed", 3,
-				"train_fraction", 1.0, "device", "cpu", "hflip", false, "overwrite", false};
+				"train_fraction", 1.0, "device", "cpu", "hflip", false, "overwrite", false, "calibrate", "temperature"};
+	}
+
+	/** {@link #trainInputs} with {@code key} set to {@code value}. */
+	static Object[] with(Object[] inputs, String key, Object value) {
+		Object[] in = inputs.clone();
+		for (int i = 0; i < in.length; i += 2) if (in[i].equals(key)) in[i + 1] = value;
+		return in;
 	}
 
 	@BeforeAll
@@ -156,16 +168,55 @@ class FijiCommandsTest {
 		assertEquals(ResultTables.DECIMALS, row[conf].length() - row[conf].indexOf('.') - 1, row[conf]);
 	}
 
+	/** The metrics table, calibration rows included; the CSV saved, and the reliability diagram beside it under its name. */
 	@Test
-	void evaluateModelReportsTheMetrics() throws Exception {
-		CommandModule m = commands.run(EvaluateModelCommand.class, true, "model", model.toFile(), "data", data.toFile(), "device", "cpu").get();
+	void evaluateModelReportsTheMetricsAndSavesTheReliabilityDiagramBesideTheCsv() throws Exception {
+		Path csv = dir.resolve("evaluation").resolve("test-metrics.csv");
+		CommandModule m = commands.run(EvaluateModelCommand.class, true, "model", model.toFile(), "data", data.toFile(), "output", csv.toFile(),
+				"device", "cpu").get();
+		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
 		ResultsTable rt = (ResultsTable) m.getOutput("metrics");
 		assertEquals("accuracy", rt.getStringValue("metric", 0));
 		double acc = rt.getValue("value", 0);
 		assertTrue(acc >= 0 && acc <= 1);
-		int nRow = -1;
-		for (int r = 0; r < rt.size(); r++) if (rt.getStringValue("metric", r).equals("n")) nRow = r;
-		assertEquals(24.0, rt.getValue("value", nRow));
+		java.util.Map<String, Double> rows = new java.util.HashMap<>();
+		for (int r = 0; r < rt.size(); r++) rows.put(rt.getStringValue("metric", r), rt.getValue("value", r));
+		assertEquals(24.0, rows.get("n"));
+		assertTrue(rows.get("ece") >= 0 && rows.get("ece") <= 1, "ece " + rows.get("ece"));
+		assertTrue(rows.get("nll") > 0 && rows.get("brier") >= 0 && rows.get("brier") <= 2, rows.toString());
+		assertTrue(Files.readString(csv).contains("ece"), "the saved CSV has the table's rows");
+		ImagePlus png = IJ.openImage(dir.resolve("evaluation").resolve("test-metrics-reliability.png").toString());
+		assertNotNull(png, "the reliability diagram beside the CSV");
+		assertTrue(png.getWidth() > 400 && png.getHeight() > 400, png.getWidth() + " x " + png.getHeight());
+	}
+
+	/** calibrate=none, as a macro gives it, reaches model.json: no temperature fitted; the default fits one on the validation split. */
+	@Test
+	void trainsCalibrateChoiceIsRecordedInModelJson() throws Exception {
+		assertEquals(List.of("temperature", "none"), commands.getCommand(TrainClassifierCommand.class).getInput("calibrate", String.class)
+				.getChoices());
+		SavedModel fitted = ModelFolder.read(model);
+		assertEquals("temperature", fitted.provenance().getAsJsonObject("options").get("calibrate").getAsString());
+		Calibration c = Calibration.of(fitted.provenance());
+		assertEquals("val", c.split(), "the default fits a temperature on the validation split");
+		assertTrue(c.images() > 0 && !Double.isNaN(c.eceBefore()), c.toString());
+		// "none" here would mean a validation split without errors or without a right answer: T = 1 kept (CalibrationTest)
+		if (c.method().equals("temperature")) assertTrue(c.temperature() != 1.0 && c.temperature() > 0.05 && c.temperature() < 20, c.toString());
+
+		Path out = dir.resolve("uncalibrated");
+		CommandModule none = commands.run(TrainClassifierCommand.class, true, with(trainInputs(out, 1), "calibrate", "none")).get();
+		assertFalse(none.isCanceled(), String.valueOf(none.getCancelReason()));
+		SavedModel plain = ModelFolder.read(out);
+		assertEquals("none", plain.provenance().getAsJsonObject("options").get("calibrate").getAsString());
+		Calibration n = Calibration.of(plain.provenance());
+		assertEquals("none", n.method());
+		assertEquals(1.0, n.temperature());
+		assertEquals(0, n.images(), "nothing fitted");
+
+		// A macro may give any text; the command refuses it with this message. Not run through the command
+		// here: SciJava remembers inputs, refused ones too, in the user's preferences for the next run.
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingOptions.calibrates("platt"));
+		assertEquals("calibrate must be temperature or none, got 'platt'", e.getMessage());
 	}
 
 	@Test

@@ -111,7 +111,7 @@ class FijiHubTeacherTest {
 		Map<String, Object> in = new HashMap<>();
 		Object[] kv = {"data", data.toFile(), "output", out.toFile(), "method", "single-ws", "teacher", teacher, "teacher_arch", "resnet10-w8",
 				"student_arch", student, "teacher_channels", "sum", "size", 32, "epochs", 1, "batch", 8, "lr", 1e-3, "seed", 3,
-				"train_fraction", 1.0, "device", "cpu", "hflip", false, "overwrite", false};
+				"train_fraction", 1.0, "device", "cpu", "hflip", false, "overwrite", false, "calibrate", "temperature"};
 		for (int i = 0; i < kv.length; i += 2) in.put((String) kv[i], kv[i + 1]);
 		// given, so that values persisted by an earlier run (SciJava remembers inputs) do not stand in
 		in.put("hub_repo", "");
@@ -210,7 +210,7 @@ class FijiHubTeacherTest {
 		useHub("macro");
 		Path hubOut = dir.resolve("macro-hub");
 		String common = "data=[" + data + "] method=single-ws student_arch=resnet10-w4 size=32 epochs=1 batch=8 lr=0.001 seed=3"
-				+ " train_fraction=1 device=cpu teacher_channels=sum";
+				+ " train_fraction=1 device=cpu teacher_channels=sum calibrate=temperature";
 		Map<String, Object> hubForm = macroInputs("output=[" + hubOut + "] teacher=" + HUB_TEACHER + "@main " + common);
 		assertEquals(HUB_TEACHER + "@main", hubForm.get("teacher"));
 		CommandModule m = train(hubForm);
