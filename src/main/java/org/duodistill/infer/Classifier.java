@@ -108,7 +108,7 @@ public final class Classifier implements AutoCloseable {
 			boolean fileSize = (long) data.width() * data.height() <= MAX_MAP_PIXELS && data.width() > 0 && data.height() > 0;
 			int w = fileSize ? data.width() : plane.width();
 			int h = fileSize ? data.height() : plane.height();
-			float[] map = SaliencyMaps.toImage(raw, prep.size(), w, h);
+			float[] map = SaliencyMaps.toImage(raw, prep.size(), w, h, method != ExplanationMethod.OCCLUSION);
 			int[] peak = SaliencyMaps.peak(map, w);
 			out.add(new Explanation(source, p.slice(), p.predictedClass(), p.confidence(), model.classes().get(target), method, w, h, map,
 					peak[0], peak[1]));

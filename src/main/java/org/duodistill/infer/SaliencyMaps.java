@@ -5,8 +5,8 @@ import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
 /**
- * Turns a raw attribution map at network resolution into what a person reads: smoothed (raw
- * gradients are speckled pixel by pixel; a blur of 1/32 of the width keeps a shape's extent and
+ * Turns a raw attribution map at network resolution into what a person reads: smoothed where it
+ * is raw gradients (speckled pixel by pixel; a blur of 1/32 of the width keeps a shape's extent and
  * makes the peak stable), scaled to 0-1 by its maximum, and resized to the input image's own size
  * (preprocessing stretched the whole image to the network's square, so the map stretches back).
  */
@@ -15,9 +15,14 @@ public final class SaliencyMaps {
 
 	/** @return [width*height], 0-1 */
 	public static float[] toImage(float[] raw, int size, int width, int height) {
+		return toImage(raw, size, width, height, true);
+	}
+
+	/** @param blur false for maps that are smooth already (occlusion's are averages over patches) */
+	public static float[] toImage(float[] raw, int size, int width, int height, boolean blur) {
 		FloatProcessor fp = new FloatProcessor(size, size, raw.clone());
 		double sigma = Math.max(0.5, size / 32.0);
-		new GaussianBlur().blurGaussian(fp, sigma, sigma, 0.002);
+		if (blur) new GaussianBlur().blurGaussian(fp, sigma, sigma, 0.002);
 		float[] smooth = (float[]) fp.getPixels();
 		float max = 0;
 		for (float v : smooth) max = Math.max(max, v);
