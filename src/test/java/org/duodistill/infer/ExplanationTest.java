@@ -94,6 +94,33 @@ class ExplanationTest {
 		assertTrue(c.rho() > 0.5, "grad x input keeps its maps under random weights: " + c);
 	}
 
+	/** Every method runs on every family (ViT: gradients reach the pixels through the patch embedding) and maps back to the input's size. */
+	@Test
+	void everyMethodMapsEveryFamilyAtTheInputsSize() {
+		float[] px = new float[40 * 24];
+		java.util.Random r = new java.util.Random(3);
+		for (int i = 0; i < px.length; i++) px[i] = r.nextFloat() * 100;
+		ImageData d = ImageData.of("test", List.of(new org.duodistill.data.ImagePlane(40, 24, 1, px, 8)));
+		for (String arch : List.of("resnet10-w8", "vit-e16-d1-h2-p8-i32", "convnext-d1.1.1.1-w8")) {
+			org.duodistill.model.ModelSpec spec = org.duodistill.model.Architectures.parse(arch, 1, 2).withImageSize(32);
+			org.duodistill.data.Preprocessing prep = new org.duodistill.data.Preprocessing(32, 1, 0.5, 99.5, new float[] {0.5f}, new float[] {0.25f});
+			SavedModel m = new SavedModel(spec, WeightInit.random(spec, 5), List.of("a", "b"), prep, new com.google.gson.JsonObject());
+			try (Classifier c = new Classifier(m, Device.cpu(), ImageReaders.standard())) {
+				for (ExplanationMethod method : ExplanationMethod.values()) {
+					Explanation e = c.explain("x", d, "b", method).get(0);
+					assertEquals(40 * 24, e.map().length, arch + " " + method);
+					float max = 0;
+					for (float v : e.map()) {
+						assertTrue(v >= 0f && v <= 1f, arch + " " + method + ": " + v);
+						max = Math.max(max, v);
+					}
+					if (method != ExplanationMethod.OCCLUSION) assertEquals(1f, max, 1e-6f, arch + " " + method + " (occlusion may find no drop)");
+					assertEquals("b", e.explainedClass());
+				}
+			}
+		}
+	}
+
 	@Test
 	void theCommandLineWritesOneMapPerImageAndSliceAtTheirOwnSize() throws Exception {
 		Path in = dir.resolve("mixed");
