@@ -134,7 +134,7 @@ public final class ExplanationFiles {
 	/** Refuses to replace a user's files unless asked. */
 	public static void checkFree(Path file, boolean overwrite) throws java.nio.file.FileAlreadyExistsException {
 		if (!overwrite && Files.exists(file)) {
-			throw new java.nio.file.FileAlreadyExistsException(file + " exists; choose another --output or pass --overwrite");
+			throw new java.nio.file.FileAlreadyExistsException(file + " exists; choose another output folder or pass --overwrite");
 		}
 	}
 }
