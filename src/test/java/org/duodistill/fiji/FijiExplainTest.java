@@ -6,6 +6,7 @@ import ij.ImageStack;
 import ij.gui.ImageRoi;
 import ij.gui.Overlay;
 import ij.gui.Roi;
+import ij.macro.Interpreter;
 import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
 import ij.process.LUT;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Explain Prediction with a real engine, real ImageJ 1 images and a real SciJava
+ * Explain Prediction and Ext.explain with a real engine, real ImageJ 1 images and a real SciJava
  * context, headless as the surefire JVM is.
  */
 class FijiExplainTest {
@@ -250,5 +251,66 @@ class FijiExplainTest {
 		List<String> core = Arrays.stream(ExplanationMethod.values()).map(ExplanationMethod::cliName).toList();
 		assertEquals(new HashSet<>(core), new HashSet<>(method.getChoices().stream().map(String::valueOf).toList()));
 		assertEquals(ExplanationMethod.DEFAULT.cliName(), String.valueOf(method.getChoices().get(0)));
+	}
+
+	@Test
+	void extExplainWritesAMapPerImageAndTheCsvOfAFolder() throws Exception {
+		Path images = data.resolve("sagittal");
+		Path out = dir.resolve("ext-maps");
+		Path single = dir.resolve("ext-one");
+		Path file;
+		try (Stream<Path> s = Files.list(images)) {
+			file = s.sorted().findFirst().orElseThrow();
+		}
+		String code = String.join("\n",
+				"call(\"org.duodistill.fiji.DuoDistillMacroExtensions.enable\");",
+				"Ext.loadModel(\"" + model + "\");",
+				"csv = Ext.explain(\"" + images + "\", \"" + out + "\");",
+				"Ext.explain(\"" + images + "\", \"" + out + "\");", // again: a macro's own earlier files are replaced
+				"one = Ext.explainWith(\"" + file + "\", \"" + single + "\", \"axial\", \"gradient\", true);",
+				"call(\"java.lang.System.setProperty\", \"dd.explained\", csv + \"|\" + one);",
+				"Ext.unloadModel();");
+		Interpreter interp = new Interpreter();
+		interp.setIgnoreErrors(true);
+		interp.run(code, "");
+		assertNull(interp.getErrorMessage());
+		String[] returned = System.getProperty("dd.explained").split("\\|");
+		assertEquals(out.resolve(ExplanationFiles.CSV).toString(), returned[0]);
+		assertEquals(single.resolve(ExplanationFiles.CSV).toString(), returned[1]);
+
+		List<String> csv = Files.readAllLines(out.resolve(ExplanationFiles.CSV));
+		assertEquals(ExplanationFiles.HEADER, csv.get(0));
+		List<Path> inputs, maps;
+		try (Stream<Path> s = Files.list(images); Stream<Path> t = Files.list(out)) {
+			inputs = s.sorted().toList();
+			maps = t.filter(p -> p.toString().endsWith(".tif")).sorted().toList();
+		}
+		assertEquals(inputs.size(), csv.size() - 1, "a row per image");
+		assertEquals(inputs.size(), maps.size(), "a map per image");
+		for (Path in : inputs) {
+			String stem = in.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+			Path map = out.resolve(stem + ".tif");
+			assertTrue(Files.isRegularFile(map), map.toString());
+			ImagePlus a = IJ.openImage(map.toString()), b = IJ.openImage(in.toString());
+			assertEquals(32, a.getBitDepth());
+			assertEquals(b.getWidth(), a.getWidth());
+			assertEquals(1f, max(a.getProcessor()), 1e-6);
+		}
+		assertFalse(Files.exists(out.resolve(maps.get(0).getFileName().toString().replace(".tif", "-overlay.png"))), "no overlay by default");
+
+		List<String> one = Files.readAllLines(single.resolve(ExplanationFiles.CSV));
+		assertEquals(2, one.size());
+		assertTrue(one.get(1).contains(",axial,gradient,"), one.get(1));
+		try (Stream<Path> s = Files.list(single)) {
+			assertEquals(1, s.filter(p -> p.toString().endsWith("-overlay.png")).count(), "explainWith's overlay");
+		}
+
+		Interpreter bad = new Interpreter();
+		bad.setIgnoreErrors(true);
+		bad.run("call(\"org.duodistill.fiji.DuoDistillMacroExtensions.enable\");\nExt.loadModel(\"" + model + "\");\n"
+				+ "Ext.explainWith(\"" + file + "\", \"" + dir.resolve("never") + "\", \"liver\", \"\", false);", "");
+		assertTrue(bad.getErrorMessage() != null && bad.getErrorMessage().contains("liver") && bad.getErrorMessage().contains("coronal"),
+				bad.getErrorMessage());
+		assertFalse(Files.exists(dir.resolve("never").resolve(ExplanationFiles.CSV)));
 	}
 }
