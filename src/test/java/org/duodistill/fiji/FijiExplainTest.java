@@ -183,6 +183,27 @@ class FijiExplainTest {
 	}
 
 	@Test
+	void aHyperstacksMapsKeepItsChannelsAndSlicesAndSoDoTheOverlayAndTheTable() throws Exception {
+		ImageStack stack = new ImageStack(64, 64);
+		for (int i = 0; i < 4; i++) stack.addSlice(IJ.openImage(FijiTestData.sample("axial", 30 + i).toString()).getProcessor().convertToFloat());
+		ImagePlus imp = new ImagePlus("hyper", stack);
+		imp.setDimensions(2, 2, 1);
+		imp.setOpenAsHyperStack(true);
+		CommandModule m = explain("image", imp);
+		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
+		ImagePlus maps = (ImagePlus) m.getOutput("explanation");
+		assertTrue(maps.isHyperStack());
+		assertArrayEquals(imp.getDimensions(), maps.getDimensions());
+		Set<String> positions = new HashSet<>();
+		for (Roi r : imp.getOverlay().toArray()) positions.add(r.getCPosition() + "," + r.getZPosition() + "," + r.getTPosition());
+		assertEquals(Set.of("1,1,1", "2,1,1", "1,2,1", "2,2,1"), positions);
+		ResultsTable rt = (ResultsTable) m.getOutput("explanations");
+		assertEquals(4, rt.size());
+		assertEquals(2, (int) rt.getValue("channel", 1));
+		assertEquals(2, (int) rt.getValue("z", 2));
+	}
+
+	@Test
 	void aNonSquareImageGetsAMapOfItsOwnSizeAndAnOutputFolderGetsTheFiles() throws Exception {
 		ImageProcessor ip = IJ.openImage(FijiTestData.sample("coronal", 3).toString()).getProcessor().resize(80, 48);
 		ImagePlus imp = new ImagePlus("wide/one.png", ip);
