@@ -7,6 +7,7 @@ import org.duodistill.data.ImageData;
 import org.duodistill.data.ImageJReader;
 import org.duodistill.infer.Classifier;
 import org.duodistill.infer.Explanation;
+import org.duodistill.infer.ExplanationFiles;
 import org.duodistill.infer.ExplanationMethod;
 import org.duodistill.infer.FolderExplanation;
 import org.duodistill.model.Engines;
@@ -89,20 +90,23 @@ public class ExplainPredictionCommand extends ContextCommand {
 			String cls = class_name == null || class_name.isBlank() ? null : class_name.trim();
 			if (cls != null) c.classIndex(cls); // a wrong name fails before any work, naming the classes
 			ExplanationMethod m = ExplanationMethod.parse(method);
+			// an earlier run's files stop the command before the work, not after it
+			if (output != null) ExplanationFiles.checkFree(output.toPath().resolve(ExplanationFiles.CSV), overwrite);
 			ImageData data = ImageJReader.data(image);
 			List<Explanation> ex = explainSlices(c, data, cls, m);
 			if (ex.isEmpty()) {
 				cancel("Cancelled before the first slice was explained");
 				return;
 			}
-			explanation = ExplanationImages.maps(image, ex);
-			if (opacity > 0) ExplanationImages.addOverlay(image, ex, opacity);
-			explanations = ResultTables.explanations(ex);
-			if (ex.size() == image.getStackSize()) ResultTables.addPositions(explanations, image);
+			// saved first: a file that cannot be written leaves the image as it was
 			if (output != null) {
 				var csv = FolderExplanation.save(ex, data, image.getTitle(), output.toPath(), new FolderExplanation.Options(cls, m, true, overwrite));
 				if (log != null) log.info("DuoDistill: saved " + ex.size() + " map(s) and " + csv);
 			}
+			explanation = ExplanationImages.maps(image, ex);
+			if (opacity > 0) ExplanationImages.addOverlay(image, ex, opacity);
+			explanations = ResultTables.explanations(ex);
+			if (ex.size() == image.getStackSize()) ResultTables.addPositions(explanations, image);
 			ResultTables.present(explanations, ResultTables.EXPLANATIONS);
 		} catch (IOException | IllegalArgumentException e) {
 			if (log != null) log.error("DuoDistill: " + e.getMessage());

@@ -236,9 +236,12 @@ class FijiExplainTest {
 		assertEquals(maps.getProcessor().getf(x, y), saved.getProcessor().getf(x, y));
 		assertTrue(Files.isRegularFile(out.resolve("wide_one-overlay.png")));
 
+		imp.setOverlay(null);
 		CommandModule again = explain("image", imp, "output", out.toFile());
 		assertTrue(again.isCanceled(), "existing files are not replaced unless asked");
 		assertTrue(again.getCancelReason().contains("exists"), again.getCancelReason());
+		assertNull(imp.getOverlay(), "a run that stops leaves the image as it was");
+		assertNull(again.getOutput("explanation"));
 		assertFalse(explain("image", imp, "output", out.toFile(), "overwrite", true).isCanceled());
 	}
 
