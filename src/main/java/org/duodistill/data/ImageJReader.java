@@ -63,6 +63,11 @@ public final class ImageJReader implements ImageReader {
 			if (!said.isEmpty() && !why.equals(UNKNOWN)) why = said.startsWith("ImageJ ") ? said : why + " (" + said + ")";
 			throw new ImageReadException(file, why);
 		}
+		return data(imp);
+	}
+
+	/** An image as a file of it would be read: every stack slice a plane, numbered 1..n (Fiji's open images). */
+	public static ImageData data(ImagePlus imp) {
 		return new ImageData(describe(imp), imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), planes(imp));
 	}
 

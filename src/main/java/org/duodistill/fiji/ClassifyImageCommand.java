@@ -52,22 +52,12 @@ public class ClassifyImageCommand extends ContextCommand {
 		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device))) {
 			List<Prediction> p = c.classify(image.getTitle(), ImageJReader.planes(image));
 			predictions = ResultTables.predictions(p, c.classNames());
-			if (image.isHyperStack() || image.getNChannels() > 1 || image.getNFrames() > 1) addPositions(predictions, image);
+			ResultTables.addPositions(predictions, image);
 			if (label_slices) writeLabels(image, p);
 			ResultTables.present(predictions, ResultTables.PREDICTIONS);
 		} catch (IOException | IllegalArgumentException e) {
 			if (log != null) log.error("DuoDistill: " + e.getMessage());
 			cancel(e.getMessage());
-		}
-	}
-
-	/** Hyperstacks: channel, z and frame of each plane next to the stack index. */
-	private static void addPositions(ResultsTable rt, ImagePlus imp) {
-		for (int row = 0; row < rt.size(); row++) {
-			int[] czt = imp.convertIndexToPosition(row + 1);
-			rt.setValue("channel", row, czt[0]);
-			rt.setValue("z", row, czt[1]);
-			rt.setValue("frame", row, czt[2]);
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.duodistill.data.ImageReadException;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.data.ReadOptions;
 import org.duodistill.infer.Classifier;
+import org.duodistill.infer.FolderExplanation;
 import org.duodistill.infer.Prediction;
 import org.duodistill.model.Engines;
 
@@ -31,6 +32,8 @@ import java.util.List;
  * Ext.classify(pathOrTitle, cls, conf);   // a file, or the title of an open image (its current slice)
  * Ext.classifySlice(title, slice, cls, conf);
  * Ext.getProbability(className, p);   // of the last classification
+ * csv = Ext.explain(pathOrFolder, outputFolder);   // a map per image or slice, explanations.csv
+ * csv = Ext.explainWith(pathOrFolder, outputFolder, className, method, overlay);
  * Ext.unloadModel();
  * </pre>
  * so macros get return values without parsing tables. The model stays loaded between calls.
@@ -49,7 +52,9 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 			ExtensionDescriptor.newDescriptor("getClassCount", this, OUT_NUMBER),
 			ExtensionDescriptor.newDescriptor("classify", this, ARG_STRING, OUT_STRING, OUT_NUMBER),
 			ExtensionDescriptor.newDescriptor("classifySlice", this, ARG_STRING, ARG_NUMBER, OUT_STRING, OUT_NUMBER),
-			ExtensionDescriptor.newDescriptor("getProbability", this, ARG_STRING, OUT_NUMBER)};
+			ExtensionDescriptor.newDescriptor("getProbability", this, ARG_STRING, OUT_NUMBER),
+			ExtensionDescriptor.newDescriptor("explain", this, ARG_STRING, ARG_STRING),
+			ExtensionDescriptor.newDescriptor("explainWith", this, new Integer[] {ARG_STRING, ARG_STRING, ARG_STRING, ARG_STRING, ARG_NUMBER})};
 
 	@Override
 	public void run(String arg) {
@@ -104,6 +109,11 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 				case "getProbability":
 					((Double[]) args[1])[0] = probability((String) args[0]);
 					return null;
+				case "explain":
+					return MacroExplanations.explain(model(), (String) args[0], (String) args[1], FolderExplanation.Options.defaults());
+				case "explainWith":
+					return MacroExplanations.explain(model(), (String) args[0], (String) args[1],
+							MacroExplanations.options((String) args[2], (String) args[3], (Double) args[4]));
 				default:
 					throw new IllegalArgumentException("unknown function Ext." + name);
 			}

@@ -2,6 +2,7 @@ package org.duodistill.fiji;
 
 import ij.measure.ResultsTable;
 import org.duodistill.data.SkippedFile;
+import org.duodistill.infer.Explanation;
 import org.duodistill.infer.Prediction;
 import org.duodistill.train.EpochRecord;
 import org.duodistill.infer.Metrics;
@@ -22,6 +23,7 @@ public final class ResultTables {
 	public static final String METRICS = "DuoDistill Metrics";
 	public static final String TRAINING = "DuoDistill Training";
 	public static final String DATASET = "DuoDistill Dataset";
+	public static final String EXPLANATIONS = "DuoDistill Explanations";
 
 	/** Decimals shown and saved: the command line's CSV precision, so a table saved from Fiji says the same. */
 	public static final int DECIMALS = 6;
@@ -48,6 +50,38 @@ public final class ResultTables {
 		}
 		rt.showRowNumbers(false);
 		return rt;
+	}
+
+	/**
+	 * One row per image or slice: file, slice, predicted, confidence, explained (the class the map is
+	 * of), method, peak_x, peak_y (0-based pixels of the map's maximum): explanations.csv's columns.
+	 */
+	public static ResultsTable explanations(List<Explanation> explanations) {
+		ResultsTable rt = newTable();
+		for (Explanation e : explanations) {
+			rt.addRow();
+			rt.addValue("file", e.source());
+			rt.addValue("slice", e.slice());
+			rt.addValue("predicted", e.predictedClass());
+			rt.addValue("confidence", e.confidence());
+			rt.addValue("explained", e.explainedClass());
+			rt.addValue("method", e.method().cliName());
+			rt.addValue("peak_x", e.peakX());
+			rt.addValue("peak_y", e.peakY());
+		}
+		rt.showRowNumbers(false);
+		return rt;
+	}
+
+	/** Hyperstacks: channel, z and frame of each row's plane (rows in stack order) next to the stack index. */
+	public static void addPositions(ResultsTable rt, ij.ImagePlus imp) {
+		if (!imp.isHyperStack() && imp.getNChannels() == 1 && imp.getNFrames() == 1) return;
+		for (int row = 0; row < rt.size(); row++) {
+			int[] czt = imp.convertIndexToPosition(row + 1);
+			rt.setValue("channel", row, czt[0]);
+			rt.setValue("z", row, czt[1]);
+			rt.setValue("frame", row, czt[2]);
+		}
 	}
 
 	/** Rows metric, value: the summary metrics, per-class rows and the confusion matrix. */

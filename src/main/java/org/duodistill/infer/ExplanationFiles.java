@@ -45,6 +45,17 @@ public final class ExplanationFiles {
 		return mapFile.resolveSibling(n.substring(0, n.length() - ".tif".length()) + "-overlay.png");
 	}
 
+	/**
+	 * A window title as a file name: characters that no file system takes (or that would make a
+	 * folder) become '_', so that "a/b: c" names one file on every platform.
+	 */
+	public static String safeName(String title) {
+		String s = title == null ? "" : title.replaceAll("[\\\\/:*?\"<>|\\p{Cntrl}]", "_").trim();
+		// "." and ".." are folders, and a leading dot hides the file
+		while (s.startsWith(".")) s = s.substring(1);
+		return s.isEmpty() ? "image" : s;
+	}
+
 	static String stem(String name) {
 		String lower = name.toLowerCase(java.util.Locale.ROOT);
 		for (String ext : List.of(".nii.gz", ".ome.tiff", ".ome.tif")) {
@@ -123,7 +134,7 @@ public final class ExplanationFiles {
 	/** Refuses to replace a user's files unless asked. */
 	public static void checkFree(Path file, boolean overwrite) throws java.nio.file.FileAlreadyExistsException {
 		if (!overwrite && Files.exists(file)) {
-			throw new java.nio.file.FileAlreadyExistsException(file + " exists; choose another --output or pass --overwrite");
+			throw new java.nio.file.FileAlreadyExistsException(file + " exists; choose another output folder or pass --overwrite");
 		}
 	}
 }

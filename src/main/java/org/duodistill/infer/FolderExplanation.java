@@ -52,23 +52,44 @@ public final class FolderExplanation {
 				continue;
 			}
 			List<Explanation> ex = classifier.explain(f.toString(), data, o.className(), o.method());
-			boolean stack = data.planes().size() > 1 || data.depth() > 1;
-			for (int k = 0; k < ex.size(); k++) {
-				Explanation e = ex.get(k);
-				Path map = ExplanationFiles.mapFile(outputDir, input, f, e.slice(), stack);
-				ExplanationFiles.checkFree(map, o.overwrite());
-				ExplanationFiles.writeMap(map, e);
-				if (o.overlay()) {
-					Path png = ExplanationFiles.overlayFile(map);
-					ExplanationFiles.checkFree(png, o.overwrite());
-					ExplanationFiles.writeOverlay(png, e, data.planes().get(k));
-				}
-				rows.add(ExplanationFiles.row(e, outputDir.relativize(map).toString().replace('\\', '/')));
-			}
+			rows.addAll(write(ex, data, outputDir, input, f, o));
 			all.addAll(ex);
 		}
 		// Written even when cancelled or when files were skipped: the maps already written are listed.
 		if (!rows.isEmpty()) ExplanationFiles.writeCsv(csv, rows);
 		return new Result(all, skipped, rows.isEmpty() ? null : csv, stopped);
+	}
+
+	/**
+	 * Saves the explanations of one image that was not read from a file here (an image open in
+	 * Fiji) as {@link #run} saves a file's: maps named after {@code name}, optional overlays, and
+	 * {@code explanations.csv}. Returns the CSV.
+	 */
+	public static Path save(List<Explanation> ex, ImageData data, String name, Path outputDir, Options o) throws IOException {
+		Path csv = outputDir.resolve(ExplanationFiles.CSV);
+		ExplanationFiles.checkFree(csv, o.overwrite());
+		Path named = Path.of(ExplanationFiles.safeName(name));
+		ExplanationFiles.writeCsv(csv, write(ex, data, outputDir, named, named, o));
+		return csv;
+	}
+
+	/** The map (and overlay) files of one image's explanations, in plane order; returns their CSV rows. */
+	private static List<String> write(List<Explanation> ex, ImageData data, Path outputDir, Path inputRoot, Path image, Options o)
+			throws IOException {
+		boolean stack = data.planes().size() > 1 || data.depth() > 1;
+		List<String> rows = new ArrayList<>(ex.size());
+		for (int k = 0; k < ex.size(); k++) {
+			Explanation e = ex.get(k);
+			Path map = ExplanationFiles.mapFile(outputDir, inputRoot, image, e.slice(), stack);
+			ExplanationFiles.checkFree(map, o.overwrite());
+			ExplanationFiles.writeMap(map, e);
+			if (o.overlay()) {
+				Path png = ExplanationFiles.overlayFile(map);
+				ExplanationFiles.checkFree(png, o.overwrite());
+				ExplanationFiles.writeOverlay(png, e, data.planes().get(k));
+			}
+			rows.add(ExplanationFiles.row(e, outputDir.relativize(map).toString().replace('\\', '/')));
+		}
+		return rows;
 	}
 }

@@ -106,6 +106,20 @@ class RealImageJIT {
 	}
 
 	@Test
+	void extExplainWritesMapsInHeadlessImageJ1() throws Exception {
+		Path out = dir.resolve("maps");
+		Run r = imagej(List.of(), true, Path.of("src/test/resources/macros/explain_folder.ijm"), model + "," + images + "," + out);
+		assertEquals(0, r.code(), r.err());
+		assertTrue(r.out().contains("explained: " + out.resolve("explanations.csv")), r.out() + r.err());
+		List<String> lines = Files.readAllLines(out.resolve("explanations.csv"));
+		assertEquals(7, lines.size(), lines.toString());
+		try (Stream<Path> s = Files.list(out)) {
+			assertEquals(6, s.filter(p -> p.toString().endsWith(".tif")).count());
+		}
+		assertFalse(r.err().contains("Exception"), r.err());
+	}
+
+	@Test
 	void badInputEndsTheMacroWithOneClearLine() throws Exception {
 		Path macro = Path.of("src/test/resources/macros/bad_input.ijm");
 		Path text = Files.writeString(dir.resolve("notes.png"), "not an image\n");

@@ -54,6 +54,16 @@ class SaliencyMapsTest {
 	}
 
 	@Test
+	void windowTitlesBecomeOneFileName() {
+		assertEquals("a_b_ c.tif", ExplanationFiles.safeName("a/b: c.tif"));
+		assertEquals("x_y", ExplanationFiles.safeName("x\\y"));
+		assertEquals("image", ExplanationFiles.safeName(".."));
+		assertEquals("image", ExplanationFiles.safeName(" "));
+		assertEquals(Path.of("/out/a_b-slice0002.tif"), ExplanationFiles.mapFile(Path.of("/out"), Path.of(ExplanationFiles.safeName("a/b.png")),
+				Path.of(ExplanationFiles.safeName("a/b.png")), 2, true));
+	}
+
+	@Test
 	void viridisRunsFromDarkPurpleToYellow() {
 		int[] lo = Viridis.rgb(0f), hi = Viridis.rgb(1f);
 		assertTrue(lo[2] > lo[1] && lo[0] < 100, "dark purple");
