@@ -8,19 +8,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * libtorch 2.7.1's AVX-512 kernels make training diverge to NaN (and once crashed the JVM) on AMD
- * Zen 5 processors (CPU family 0x1A; seen here on an EPYC under KVM). Two sets of kernels are at
- * fault: oneDNN's (every ISA level from AVX512_CORE up fails within a few steps; AVX2 and AVX2_VNNI
- * train) and ATen's own vectorised ones (with oneDNN capped alone, 2 of 4 short dual-skd runs still
- * went to NaN; with ATen capped too, 0 of 4, and the runs that had not diverged gave the same
- * figures). Both read their cap from the process environment when they first run, so on such a CPU
- * {@code DNNL_MAX_CPU_ISA} and {@code ATEN_CPU_CAPABILITY} are set before the engine loads, each
- * unless the user chose a value. Java cannot change its own environment, hence libc's setenv
- * through JNA.
+ * libtorch 2.7.1's oneDNN kernels make training diverge to NaN on AMD Zen 5 processors (CPU family
+ * 0x1A; seen on an EPYC under KVM), and its AVX-512 ATen kernels too. oneDNN: every ISA level from
+ * AVX512_CORE up fails within a few steps; AVX2 and AVX2_VNNI fail depending on where the process's
+ * memory lies (a dual-skd run on the CLI tests' images: 1 in 8 runs with address randomisation, 12
+ * of 12 with it switched off, `setarch -R`), while AVX and SSE41 passed 12 of 12 and 2 of 2 with it
+ * off. ATen: with oneDNN capped alone at AVX2_VNNI, 2 of 4 short runs still went to NaN; capping
+ * ATen at AVX2 stopped that. Both read their cap from the process environment when they first run,
+ * so on such a CPU {@code DNNL_MAX_CPU_ISA=AVX} and {@code ATEN_CPU_CAPABILITY=avx2} are set before
+ * the engine loads, each unless the user chose a value. Java cannot change its own environment,
+ * hence libc's setenv through JNA.
  */
 final class CpuWorkarounds {
 	static final String ISA_VARIABLE = "DNNL_MAX_CPU_ISA";
-	static final String SAFE_ISA = "AVX2_VNNI";
+	static final String SAFE_ISA = "AVX";
 	static final String ATEN_VARIABLE = "ATEN_CPU_CAPABILITY";
 	static final String SAFE_ATEN = "avx2";
 	private static String applied;
