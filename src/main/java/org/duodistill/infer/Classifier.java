@@ -62,11 +62,20 @@ public final class Classifier implements AutoCloseable {
 
 	/** Probabilities for each plane, in order, each reported with its slice number. */
 	public List<Prediction> classify(String source, List<ImagePlane> planes, List<Integer> sliceNumbers) {
+		return predictions(source, inputs(planes), sliceNumbers);
+	}
+
+	/** The network inputs of planes, with the model's own preprocessing. */
+	private List<float[]> inputs(List<ImagePlane> planes) {
 		List<float[]> inputs = new ArrayList<>(planes.size());
 		for (ImagePlane p : planes) inputs.add(model.preprocessing().apply(p));
+		return inputs;
+	}
+
+	private List<Prediction> predictions(String source, List<float[]> inputs, List<Integer> sliceNumbers) {
 		float[][] probs = Predictor.probabilities(weights, inputs, model.preprocessing().channels(), model.preprocessing().size(), BATCH,
 				temperature);
-		List<Prediction> out = new ArrayList<>(planes.size());
+		List<Prediction> out = new ArrayList<>(inputs.size());
 		for (int i = 0; i < probs.length; i++) {
 			int best = Metrics.argmax(probs[i]);
 			out.add(new Prediction(source, sliceNumbers.get(i), best, model.classes().get(best), probs[i][best], probs[i]));
@@ -97,15 +106,16 @@ public final class Classifier implements AutoCloseable {
 		Preprocessing prep = model.preprocessing();
 		float[] black = new float[prep.channels()];
 		for (int c = 0; c < black.length; c++) black[c] = -prep.mean()[c] / prep.std()[c];
-		List<Prediction> predictions = classify(source, data.planes(), data.sliceNumbers());
+		List<float[]> inputs = inputs(data.planes());
+		List<Prediction> predictions = predictions(source, inputs, data.sliceNumbers());
+		// A whole-slide image was read reduced; a map at its full size would not fit in memory.
+		boolean fileSize = (long) data.width() * data.height() <= MAX_MAP_PIXELS && data.width() > 0 && data.height() > 0;
 		List<Explanation> out = new ArrayList<>(predictions.size());
 		for (int i = 0; i < predictions.size(); i++) {
 			ImagePlane plane = data.planes().get(i);
 			Prediction p = predictions.get(i);
 			int target = fixed != null ? fixed : p.predicted();
-			float[] raw = Saliency.map(weights, prep.apply(plane), prep.channels(), prep.size(), target, method, black, 17L * i + 1);
-			// A whole-slide image was read reduced; a map at its full size would not fit in memory.
-			boolean fileSize = (long) data.width() * data.height() <= MAX_MAP_PIXELS && data.width() > 0 && data.height() > 0;
+			float[] raw = Saliency.map(weights, inputs.get(i), prep.channels(), prep.size(), target, method, black, 17L * i + 1);
 			int w = fileSize ? data.width() : plane.width();
 			int h = fileSize ? data.height() : plane.height();
 			float[] map = SaliencyMaps.toImage(raw, prep.size(), w, h, method != ExplanationMethod.OCCLUSION);

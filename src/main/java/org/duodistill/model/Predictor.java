@@ -20,13 +20,17 @@ public final class Predictor {
 
 	/** The logits of each input, [inputs][classes]. */
 	public static float[][] logits(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize) {
-		return run(weights, inputs, channels, size, batchSize, Double.NaN);
+		float[][] out = new float[inputs.size()][];
+		run(weights, inputs, channels, size, batchSize, 1.0, out, null);
+		return out;
 	}
 
 	/** @param temperature the logits are divided by it before the softmax (calibration; 1: none) */
 	public static float[][] probabilities(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize,
 			double temperature) {
-		return run(weights, inputs, channels, size, batchSize, temperature);
+		float[][] out = new float[inputs.size()][];
+		run(weights, inputs, channels, size, batchSize, temperature, null, out);
+		return out;
 	}
 
 	/** One forward pass, both outputs: the logits and the softmax of logits / temperature. */
@@ -39,14 +43,6 @@ public final class Predictor {
 		float[][] probabilities = new float[inputs.size()][];
 		run(weights, inputs, channels, size, batchSize, temperature, logits, probabilities);
 		return new Outputs(logits, probabilities);
-	}
-
-	/** NaN temperature: the logits themselves. */
-	private static float[][] run(DeviceWeights weights, List<float[]> inputs, int channels, int size, int batchSize, double temperature) {
-		float[][] out = new float[inputs.size()][];
-		if (Double.isNaN(temperature)) run(weights, inputs, channels, size, batchSize, temperature, out, null);
-		else run(weights, inputs, channels, size, batchSize, temperature, null, out);
-		return out;
 	}
 
 	/** Fills {@code logits} and {@code probabilities} (softmax of logits / temperature), either of which may be null. */
