@@ -27,7 +27,7 @@ public final class Main {
 			"           |    train --resume OUTPUT_DIR   (continue a killed run)",
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--overwrite] [--device D] [--threads N]",
 			"           (--output also writes the reliability diagram beside it: metrics-reliability.png)",
-			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
+			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N] [--batch N]",
 			"  explain  --model MODEL_DIR --input FILE|DIR --output DIR [--class C] [--method " + org.duodistill.infer.ExplanationMethod.names() + "]",
 			"           [--overlay] [--overwrite] [--device D] [--threads N]   (maps of the pixels that decided each class)",
 			"  export   --model MODEL_DIR --output FILE.safetensors [--overwrite]   (timm-named weights for PyTorch)",
