@@ -52,6 +52,9 @@ public final class ImageJReader implements ImageReader {
 		if (dims != null && (long) dims[0] * dims[1] > maxPixels) {
 			return LargeImageReader.read(file, dims[0], dims[1], options.targetSize(), maxPixels);
 		}
+		// plain greyscale PNGs decoded directly: the same planes, without ImageIO's per-pixel copying
+		ImageData png = PlainPng.read(file, size);
+		if (png != null) return png;
 		ConsoleCapture.Captured<ImagePlus> opened = open(file);
 		ImagePlus imp = opened.value();
 		// ImageJ opens any text file as a "text image"; prose gives one with no rows.
