@@ -25,12 +25,16 @@ final class ClassifyCommand {
 		Path input = Path.of(a.required("input"));
 		String output = a.get("output", null);
 		if (output != null) OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
-		Main.configureEngine(a);
-		// --threads bounds the reading threads as it bounds libtorch's; --batch: planes per network pass, across files
+		// --threads N: N reading threads and N/2 (at least 1) libtorch threads for the network beside them.
+		// On 2 cores two libtorch threads next to the readers lose more to OpenMP waiting on a preempted
+		// thread than they gain (docs/benchmarks.md, folder classification). --batch: planes per pass, across files.
 		int threads = a.integer("threads", 0);
+		if (threads < 0) throw new UsageException("--threads must be >= 0");
+		int cores = threads > 0 ? threads : OrderedWork.defaultWorkers();
+		Engines.configure(Math.max(1, cores / 2));
 		int batch = a.integer("batch", PredictionBatches.DEFAULT_BATCH);
 		if (batch < 1) throw new UsageException("--batch must be >= 1");
-		FolderClassification.Settings settings = new FolderClassification.Settings(batch, threads > 0 ? threads : OrderedWork.defaultWorkers());
+		FolderClassification.Settings settings = new FolderClassification.Settings(batch, cores);
 		List<Path> files = FolderClassification.files(input);
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;
