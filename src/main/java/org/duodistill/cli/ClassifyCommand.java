@@ -1,10 +1,12 @@
 package org.duodistill.cli;
 
 import org.duodistill.data.Csv;
+import org.duodistill.data.OrderedWork;
 import org.duodistill.data.SkippedFile;
 import org.duodistill.infer.Classifier;
 import org.duodistill.infer.FolderClassification;
 import org.duodistill.infer.Prediction;
+import org.duodistill.infer.PredictionBatches;
 import org.duodistill.model.Engines;
 
 import java.io.IOException;
@@ -18,12 +20,21 @@ final class ClassifyCommand {
 	private ClassifyCommand() {}
 
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-		Args a = new Args(argv, 1, Set.of("model", "input", "output", "device", "threads", "plane", "slice-axis"), Set.of("overwrite"));
+		Args a = new Args(argv, 1, Set.of("model", "input", "output", "device", "threads", "batch", "plane", "slice-axis"), Set.of("overwrite"));
 		Path model = Path.of(a.required("model"));
 		Path input = Path.of(a.required("input"));
 		String output = a.get("output", null);
 		if (output != null) OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
-		Main.configureEngine(a);
+		// --threads N: N reading threads and N/2 (at least 1) libtorch threads for the network beside them.
+		// On 2 cores two libtorch threads next to the readers lose more to OpenMP waiting on a preempted
+		// thread than they gain (docs/benchmarks.md, folder classification). --batch: planes per pass, across files.
+		int threads = a.integer("threads", 0);
+		if (threads < 0) throw new UsageException("--threads must be >= 0");
+		int cores = threads > 0 ? threads : OrderedWork.defaultWorkers();
+		Engines.configure(Math.max(1, cores / 2));
+		int batch = a.integer("batch", PredictionBatches.DEFAULT_BATCH);
+		if (batch < 1) throw new UsageException("--batch must be >= 1");
+		FolderClassification.Settings settings = new FolderClassification.Settings(batch, cores);
 		List<Path> files = FolderClassification.files(input);
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;
@@ -32,7 +43,7 @@ final class ClassifyCommand {
 			StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
 			for (String name : c.classNames()) header.append(',').append(Csv.field("p_" + name));
 			csv.append(header).append('\n');
-			result = FolderClassification.run(c, files, null, null);
+			result = FolderClassification.run(c, files, null, null, settings);
 		}
 		for (Prediction p : result.predictions()) {
 			csv.append(Csv.field(p.source())).append(',').append(p.slice()).append(',').append(Csv.field(p.predictedClass()))

@@ -29,7 +29,7 @@ public final class Main {
 			"  evaluate --model MODEL_DIR --data DIR|CSV [--output metrics.csv] [--overwrite] [--device D] [--threads N]",
 			"           [--plane P | --slice-axis A]   (volumes: the model's plane unless given)",
 			"           (--output also writes the reliability diagram beside it: metrics-reliability.png)",
-			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N]",
+			"  classify --model MODEL_DIR --input FILE|DIR [--output predictions.csv] [--device D] [--threads N] [--batch N]",
 			"           [--plane axial|coronal|sagittal | --slice-axis x|y|z]   (volumes: the model's plane unless given)",
 			"  explain  --model MODEL_DIR --input FILE|DIR --output DIR [--class C] [--method " + org.duodistill.infer.ExplanationMethod.names() + "]",
 			"           [--overlay] [--overwrite] [--device D] [--threads N] [--plane P | --slice-axis A]",

@@ -32,6 +32,7 @@ public final class DatasetLoader {
 	private ReadOptions options = ReadOptions.DEFAULT;
 	private long memoryBudget = Runtime.getRuntime().maxMemory() / 3;
 	private Path cacheDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+	private int workers = OrderedWork.defaultWorkers();
 
 	/**
 	 * Decoded samples beyond {@code bytes} of memory go to a temporary file in {@code directory}
@@ -40,6 +41,13 @@ public final class DatasetLoader {
 	public DatasetLoader withMemoryBudget(long bytes, Path directory) {
 		this.memoryBudget = bytes;
 		this.cacheDirectory = directory;
+		return this;
+	}
+
+	/** Threads decoding files (default: one per processor; 0: the calling thread alone). */
+	public DatasetLoader withReadingThreads(int threads) {
+		if (threads < 0) throw new IllegalArgumentException("reading threads must be >= 0, got " + threads);
+		this.workers = threads;
 		return this;
 	}
 
@@ -114,40 +122,65 @@ public final class DatasetLoader {
 		List<ImportRecord> report = new ArrayList<>();
 		for (SkippedFile s : skipped) report.add(ImportRecord.skipped(s.file(), null, null, s.reason()));
 		List<Entry> used = new ArrayList<>();
-		int done = 0;
-		long inMemory = 0;
-		DiskCache disk = null;
-		for (Entry e : entries) {
-			try {
-				ImageData data = readers.readData(e.file(), options);
-				for (int i = 0; i < data.planes().size(); i++) {
-					ImagePlane p = data.planes().get(i);
-					float[] scaled = Preprocessing.scaled(p, size, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH);
-					CachedPixels pixels;
-					if (inMemory + scaled.length * 4L <= memoryBudget) {
-						pixels = CachedPixels.inMemory(scaled);
-						inMemory += scaled.length * 4L;
-					} else {
-						if (disk == null) {
-							disk = openCache();
-							progress.accept("decoded images exceed " + (memoryBudget >> 20) + " MB; caching the rest in " + disk.file());
+		int[] done = {0};
+		long[] inMemory = {0};
+		DiskCache[] disk = {null};
+		// files decoded and scaled on reading threads; cached, reported and counted here, in listing order
+		try {
+			OrderedWork.run(entries, workers, 2 * workers + 2, e -> read(e), (k, e, r) -> {
+				if (r instanceof Read ok) {
+					ImageData data = ok.data();
+					for (int i = 0; i < data.planes().size(); i++) {
+						float[] scaled = ok.scaled()[i];
+						CachedPixels pixels;
+						if (inMemory[0] + scaled.length * 4L <= memoryBudget) {
+							pixels = CachedPixels.inMemory(scaled);
+							inMemory[0] += scaled.length * 4L;
+						} else {
+							if (disk[0] == null) {
+								disk[0] = openCache();
+								progress.accept("decoded images exceed " + (memoryBudget >> 20) + " MB; caching the rest in " + disk[0].file());
+							}
+							pixels = store(disk[0], scaled);
 						}
-						pixels = store(disk, scaled);
+						samples.add(new Sample(e.file(), data.sliceNumbers().get(i), index.get(e.label()), e.split(), pixels, data.planes().get(i).channels()));
 					}
-					samples.add(new Sample(e.file(), data.sliceNumbers().get(i), index.get(e.label()), e.split(), pixels, p.channels()));
+					report.add(ImportRecord.used(e.file(), e.label(), e.split(), data));
+					used.add(e);
+				} else {
+					report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), (String) r));
 				}
-				report.add(ImportRecord.used(e.file(), e.label(), e.split(), data));
-				used.add(e);
-			} catch (ImageReadException ex) {
-				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), ex.reason()));
-			} catch (RuntimeException | OutOfMemoryError ex) {
-				report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), "unexpected decoder error: " + ex));
-			}
-			if (++done % 100 == 0) progress.accept("read " + done + "/" + entries.size() + " files");
+				if (++done[0] % 100 == 0) progress.accept("read " + done[0] + "/" + entries.size() + " files");
+				return true;
+			});
+		} catch (DatasetException | RuntimeException ex) {
+			throw ex;
+		} catch (Exception ex) {
+			if (ex instanceof InterruptedException) Thread.currentThread().interrupt();
+			throw new DatasetException(source + ": reading was interrupted (" + ex + ")");
 		}
 		Dataset ds = new Dataset(classes, samples, fingerprint(source, used), report);
 		if (requireLabels) checkUsable(source, ds);
 		return ds;
+	}
+
+	/** A file decoded, with each plane resized and scaled; the planes themselves are not kept. */
+	private record Read(ImageData data, float[][] scaled) {}
+
+	/** On a reading thread: the decoded, scaled planes of one file, or why it cannot be used. */
+	private Object read(Entry e) {
+		try {
+			ImageData data = readers.readData(e.file(), options);
+			float[][] scaled = new float[data.planes().size()][];
+			for (int i = 0; i < scaled.length; i++) {
+				scaled[i] = Preprocessing.scaled(data.planes().get(i), size, Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH);
+			}
+			return new Read(data, scaled);
+		} catch (ImageReadException ex) {
+			return ex.reason();
+		} catch (RuntimeException | OutOfMemoryError ex) {
+			return "unexpected decoder error: " + ex;
+		}
 	}
 
 	private DiskCache openCache() throws DatasetException {

@@ -52,6 +52,9 @@ public final class ImageJReader implements ImageReader {
 		if (dims != null && (long) dims[0] * dims[1] > maxPixels) {
 			return LargeImageReader.read(file, dims[0], dims[1], options.targetSize(), maxPixels);
 		}
+		// plain greyscale PNGs decoded directly: the same planes, without ImageIO's per-pixel copying
+		ImageData png = PlainPng.read(file, size);
+		if (png != null) return png;
 		ConsoleCapture.Captured<ImagePlus> opened = open(file);
 		ImagePlus imp = opened.value();
 		// ImageJ opens any text file as a "text image"; prose gives one with no rows.
@@ -114,19 +117,40 @@ public final class ImageJReader implements ImageReader {
 		ConsoleCapture.Captured<ImagePlus> opened = ConsoleCapture.run(() -> {
 			Opener opener = new Opener();
 			opener.setSilentMode(true);
-			boolean wasBatch = ij.macro.Interpreter.isBatchMode();
-			ij.macro.Interpreter.batchMode = true;
+			enterBatchMode();
 			try {
 				return opener.openImage(file.toAbsolutePath().toString());
 			} catch (RuntimeException e) {
 				failure[0] = e;
 				return null;
 			} finally {
-				ij.macro.Interpreter.batchMode = wasBatch;
+				leaveBatchMode();
 			}
 		});
 		if (failure[0] != null) throw new ImageReadException(file, "decoder failed: " + failure[0], failure[0]);
 		return opened;
+	}
+
+	private static final Object BATCH_LOCK = new Object();
+	private static int batchUsers;
+	private static boolean batchBefore;
+
+	/**
+	 * ImageJ's batch mode (no windows, no dialogs) is one global flag; files are opened on several
+	 * threads at once, so the first to enter saves the user's setting and the last to leave restores
+	 * it (saving and restoring per call would leave it on when calls overlap).
+	 */
+	private static void enterBatchMode() {
+		synchronized (BATCH_LOCK) {
+			if (batchUsers++ == 0) batchBefore = ij.macro.Interpreter.isBatchMode();
+			ij.macro.Interpreter.batchMode = true;
+		}
+	}
+
+	private static void leaveBatchMode() {
+		synchronized (BATCH_LOCK) {
+			if (--batchUsers == 0) ij.macro.Interpreter.batchMode = batchBefore;
+		}
 	}
 
 	/** Console text as one short line: exception class names and blank lines dropped, at most 240 characters. */

@@ -40,19 +40,18 @@ public record Preprocessing(int size, int channels, double lowPercentile, double
 		int n = plane.width() * plane.height();
 		float[] out = new float[c * size * size];
 		for (int ch = 0; ch < c; ch++) {
-			float[] src = Arrays.copyOfRange(plane.pixels(), ch * n, (ch + 1) * n);
+			float[] src = c == 1 ? plane.pixels() : Arrays.copyOfRange(plane.pixels(), ch * n, (ch + 1) * n);
 			float[] resized = resize(src, plane.width(), plane.height(), size);
 			System.arraycopy(resized, 0, out, ch * size * size, size * size);
 		}
 		// One range for all channels keeps colour balance. Percentiles of the finite values only: NaN
 		// ("no data" in 32-bit images) or infinities would otherwise make the range NaN and blank the image.
-		float[] sorted = new float[out.length];
+		float[] finiteValues = new float[out.length];
 		int finite = 0;
-		for (float v : out) if (Float.isFinite(v)) sorted[finite++] = v;
-		sorted = Arrays.copyOf(sorted, finite);
-		Arrays.sort(sorted);
-		float lo = finite == 0 ? 0f : percentile(sorted, low);
-		float hi = finite == 0 ? 0f : percentile(sorted, high);
+		for (float v : out) if (Float.isFinite(v)) finiteValues[finite++] = v;
+		float[] range2 = finite == 0 ? new float[2] : percentiles(finiteValues, finite, low, high);
+		float lo = range2[0];
+		float hi = range2[1];
 		float range = hi - lo;
 		for (int i = 0; i < out.length; i++) {
 			float v = range > 0 ? (out[i] - lo) / range : 0f;
@@ -60,6 +59,72 @@ public record Preprocessing(int size, int channels, double lowPercentile, double
 			out[i] = Math.max(0f, Math.min(1f, v));
 		}
 		return out;
+	}
+
+	/**
+	 * The low and high percentiles of the first {@code n} values (finite; reordered), interpolated
+	 * linearly between order statistics as {@link #percentile} does on sorted values, found by
+	 * selection: the four order statistics needed instead of a sort of the whole image.
+	 */
+	static float[] percentiles(float[] values, int n, double low, double high) {
+		double posLo = low / 100.0 * (n - 1);
+		double posHi = high / 100.0 * (n - 1);
+		int i = (int) Math.floor(posLo);
+		int k = (int) Math.floor(posHi);
+		if (k < i) throw new IllegalArgumentException("low percentile above high: " + low + " > " + high);
+		select(values, 0, n - 1, i);
+		float ai = values[i];
+		float aj = i + 1 < n ? min(values, i + 1, n) : ai;
+		float ak;
+		float al;
+		if (k == i) {
+			ak = ai;
+			al = aj;
+		} else {
+			// everything after i is at least values[i]: the k-th smallest is among them
+			select(values, i + 1, n - 1, k);
+			ak = values[k];
+			al = k + 1 < n ? min(values, k + 1, n) : ak;
+		}
+		return new float[] {interpolated(ai, aj, posLo - i), interpolated(ak, al, posHi - k)};
+	}
+
+	private static float interpolated(float a, float b, double f) {
+		return (float) (a * (1 - f) + b * f);
+	}
+
+	private static float min(float[] v, int from, int to) {
+		float m = v[from];
+		for (int i = from + 1; i < to; i++) if (v[i] < m) m = v[i];
+		return m;
+	}
+
+	/** Reorders v[from..to] so that v[k] holds the value a sort would put there, smaller or equal values before it, larger or equal after. */
+	private static void select(float[] v, int from, int to, int k) {
+		while (to > from) {
+			int mid = (from + to) >>> 1;
+			// median of three as the pivot: sorted or constant regions stay linear
+			if (v[mid] < v[from]) swap(v, mid, from);
+			if (v[to] < v[from]) swap(v, to, from);
+			if (v[to] < v[mid]) swap(v, to, mid);
+			float pivot = v[mid];
+			int a = from;
+			int b = to;
+			while (a <= b) {
+				while (v[a] < pivot) a++;
+				while (v[b] > pivot) b--;
+				if (a <= b) swap(v, a++, b--);
+			}
+			if (k <= b) to = b;
+			else if (k >= a) from = a;
+			else return;
+		}
+	}
+
+	private static void swap(float[] v, int a, int b) {
+		float t = v[a];
+		v[a] = v[b];
+		v[b] = t;
 	}
 
 	static float percentile(float[] sorted, double p) {

@@ -95,25 +95,58 @@ public final class Classifier implements AutoCloseable {
 		float[][] probs = Predictor.probabilities(weights, inputs, model.preprocessing().channels(), model.preprocessing().size(), BATCH,
 				temperature);
 		List<Prediction> out = new ArrayList<>(inputs.size());
-		for (int i = 0; i < probs.length; i++) {
-			int best = Metrics.argmax(probs[i]);
-			out.add(new Prediction(source, sliceNumbers.get(i), best, model.classes().get(best), probs[i][best], probs[i]));
-		}
+		for (int i = 0; i < probs.length; i++) out.add(prediction(source, sliceNumbers.get(i), probs[i]));
 		return out;
 	}
 
+	/** The row of one plane from its (calibrated) probabilities. */
+	public Prediction prediction(String source, int slice, float[] probabilities) {
+		int best = Metrics.argmax(probabilities);
+		return new Prediction(source, slice, best, model.classes().get(best), probabilities[best], probabilities);
+	}
+
 	/**
-	 * Probabilities of labelled planes prepared exactly as {@code evaluate} prepares them (the dataset
-	 * loader's default intensity percentiles, then the model's normalisation), so that metrics computed
-	 * elsewhere from these (the Spark job) equal {@link EvaluationJob}'s.
+	 * A file read and made ready for the network: one normalised input per plane, in file order, with
+	 * its slice number. What {@link #classify(String, Path)} runs the network on.
 	 */
-	public float[][] evaluationProbabilities(List<ImagePlane> planes) {
+	public record PreparedFile(String source, List<float[]> inputs, List<Integer> sliceNumbers) {}
+
+	/**
+	 * Reads a file and prepares its planes as classify does. Safe to call from several threads at once
+	 * (the pipeline's readers); the network is not involved.
+	 */
+	public PreparedFile prepare(String source, Path file) throws ImageReadException {
+		ImageData data = read(file);
+		return new PreparedFile(source, inputs(data.planes()), data.sliceNumbers());
+	}
+
+	/**
+	 * A labelled file prepared exactly as {@code evaluate} prepares it (the dataset loader's default
+	 * intensity percentiles, then the model's normalisation), so that metrics computed elsewhere from
+	 * its probabilities (the Spark job) equal {@link EvaluationJob}'s.
+	 */
+	public PreparedFile prepareForEvaluation(String source, Path file) throws ImageReadException {
+		ImageData data = read(file);
+		return new PreparedFile(source, evaluationInputs(data.planes()), data.sliceNumbers());
+	}
+
+	/**
+	 * The calibrated probabilities of prepared inputs, from any number of files, as one batch of the
+	 * network: [inputs][classes]. A batch changes only the order of libtorch's sums: each probability
+	 * equals what the file's own pass gives within 1e-6.
+	 */
+	public float[][] probabilities(List<float[]> inputs) {
+		Preprocessing prep = model.preprocessing();
+		return Predictor.probabilities(weights, inputs, prep.channels(), prep.size(), Math.max(1, inputs.size()), temperature);
+	}
+
+	private List<float[]> evaluationInputs(List<ImagePlane> planes) {
 		Preprocessing prep = model.preprocessing();
 		List<float[]> inputs = new ArrayList<>(planes.size());
 		for (ImagePlane p : planes) {
 			inputs.add(prep.normalise(Preprocessing.scaled(p, prep.size(), Preprocessing.DEFAULT_LOW, Preprocessing.DEFAULT_HIGH), p.channels()));
 		}
-		return Predictor.probabilities(weights, inputs, prep.channels(), prep.size(), BATCH, temperature);
+		return inputs;
 	}
 
 	/**
@@ -168,11 +201,14 @@ public final class Classifier implements AutoCloseable {
 
 	/** As {@link #classify(Path)}, the rows naming the file {@code source} (a copy of a remote file is read under another name). */
 	public List<Prediction> classify(String source, Path file) throws ImageReadException {
-		ImageData data = read(file);
-		return classify(source, data.planes(), data.sliceNumbers());
+		PreparedFile f = prepare(source, file);
+		return predictions(source, f.inputs(), f.sliceNumbers());
 	}
 
-	/** Every plane of a file, read at the model's input size (pyramid level, huge planes reduced while reading). */
+	/**
+	 * Every plane of a file, read at the model's input size (pyramid level, huge planes reduced while
+	 * reading): the one place where classify, evaluate's Spark job and explain read a file.
+	 */
 	public ImageData read(Path file) throws ImageReadException {
 		return readers.readData(file, new ReadOptions(cut, model.preprocessing().size()));
 	}

@@ -59,19 +59,66 @@ public final class FolderClassification {
 		return false;
 	}
 
-	/** Classifies the files (from {@link #files}) in order; files that cannot be read are listed as skipped. */
+	/**
+	 * How the files are classified: planes per network batch, across files, and the threads that read
+	 * and preprocess files while the network runs (0: the calling thread reads them, file by file).
+	 */
+	public record Settings(int batch, int workers) {
+		public Settings {
+			if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, got " + batch);
+			if (workers < 0) throw new IllegalArgumentException("reading threads must be >= 0, got " + workers);
+		}
+
+		/** Batches of {@link PredictionBatches#DEFAULT_BATCH}, one reading thread per processor. */
+		public static Settings defaults() {
+			return new Settings(PredictionBatches.DEFAULT_BATCH, org.duodistill.data.OrderedWork.defaultWorkers());
+		}
+
+		/** Files read ahead of the one being batched: what bounds memory, whatever the number of files. */
+		int window() {
+			return Math.max(2 * workers, 8);
+		}
+	}
+
+	/** Classifies the files (from {@link #files}) in order with the default settings; files that cannot be read are listed as skipped. */
 	public static Result run(Classifier classifier, List<Path> files, Progress progress, BooleanSupplier cancelled) {
+		return run(classifier, files, progress, cancelled, Settings.defaults());
+	}
+
+	/**
+	 * Classifies the files as a pipeline: reading threads decode and preprocess files, in listing
+	 * order, while this thread runs the network on batches of planes gathered across files. Rows come
+	 * out in listing order and equal the one-file-at-a-time rows within 1e-6 in every probability
+	 * ({@link PredictionBatches}); files that cannot be read are listed as skipped.
+	 */
+	public static Result run(Classifier classifier, List<Path> files, Progress progress, BooleanSupplier cancelled, Settings settings) {
 		List<Prediction> predictions = new ArrayList<>();
 		List<SkippedFile> skipped = new ArrayList<>();
-		for (int i = 0; i < files.size(); i++) {
-			if (cancelled != null && cancelled.getAsBoolean()) return new Result(predictions, skipped, true);
-			if (progress != null) progress.file(i + 1, files.size(), files.get(i));
-			try {
-				predictions.addAll(classifier.classify(files.get(i)));
-			} catch (ImageReadException e) {
-				skipped.add(new SkippedFile(e.file(), e.reason()));
-			}
+		PredictionBatches<Integer> batches = new PredictionBatches<>(classifier, settings.batch(), (i, f, rows) -> predictions.addAll(rows));
+		boolean complete;
+		try {
+			complete = org.duodistill.data.OrderedWork.run(files, settings.workers(), settings.window(), file -> {
+				try {
+					return (Object) classifier.prepare(file.toString(), file);
+				} catch (ImageReadException e) {
+					return new SkippedFile(e.file(), e.reason());
+				}
+			}, (i, file, read) -> {
+				if (cancelled != null && cancelled.getAsBoolean()) return false;
+				if (progress != null) progress.file(i + 1, files.size(), file);
+				if (read instanceof SkippedFile s) skipped.add(s);
+				else batches.add(i, (Classifier.PreparedFile) read);
+				return true;
+			});
+			batches.finish();
+		} catch (RuntimeException e) {
+			throw e;
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return new Result(predictions, skipped, true);
+		} catch (Exception e) {
+			throw new IllegalStateException(e);
 		}
-		return new Result(predictions, skipped, false);
+		return new Result(predictions, skipped, !complete);
 	}
 }

@@ -166,4 +166,62 @@ class ImageJFormatsTest {
 		assertEquals(0x10, (int) c.pixels()[0]);
 		assertEquals(0x30, (int) c.pixels()[2 * n]);
 	}
+
+	/**
+	 * Plain greyscale PNGs (8 and 16 bits) are decoded directly ({@link PlainPng}); the planes must be
+	 * those of ImageJ's own opener, value for value: the 300 sample images, 8- and 16-bit noise and
+	 * ramps at odd sizes (ImageIO's writer picks every row filter on such content), a single row and
+	 * a single column. Colour, palette and 1-bit PNGs are left to ImageJ.
+	 */
+	@Test
+	void plainPngsGiveImageJsPlanesValueForValue() throws Exception {
+		java.util.List<Path> files = new java.util.ArrayList<>();
+		try (java.util.stream.Stream<Path> w = java.nio.file.Files.walk(Path.of("sample-images"))) {
+			files.addAll(w.filter(f -> f.toString().endsWith(".png")).sorted().toList());
+		}
+		java.util.Random rng = new java.util.Random(7);
+		int[][] sizes = {{37, 23}, {128, 128}, {1, 9}, {9, 1}, {301, 17}};
+		for (int[] wh : sizes) {
+			ShortProcessor noise = new ShortProcessor(wh[0], wh[1]);
+			ShortProcessor ramp = new ShortProcessor(wh[0], wh[1]);
+			ByteProcessor bytes = new ByteProcessor(wh[0], wh[1]);
+			for (int i = 0; i < wh[0] * wh[1]; i++) {
+				noise.set(i, rng.nextInt(65536));
+				ramp.set(i, (i % wh[0]) * 200 + (i / wh[0]) * 3);
+				bytes.set(i, rng.nextInt(7) * 40 + (i % 3));
+			}
+			for (var ip : List.of(noise, ramp, bytes)) {
+				Path f = dir.resolve("plain-" + files.size() + ".png");
+				assertTrue(new FileSaver(new ImagePlus("p", ip)).saveAsPng(f.toString()));
+				files.add(f);
+			}
+		}
+		int direct = 0;
+		for (Path f : files) {
+			byte[] bytes = java.nio.file.Files.readAllBytes(f);
+			ImageData fast = PlainPng.decode(bytes);
+			assertTrue(fast != null, f + " is a plain greyscale PNG");
+			direct++;
+			ImagePlus imp = new ij.io.Opener().openImage(f.toAbsolutePath().toString());
+			ImageData imagej = ImageJReader.data(imp);
+			assertEquals(imagej.bitDepth(), fast.bitDepth(), f.toString());
+			assertEquals(imagej.width(), fast.width(), f.toString());
+			assertEquals(imagej.height(), fast.height(), f.toString());
+			assertEquals(1, fast.planes().size());
+			org.junit.jupiter.api.Assertions.assertArrayEquals(imagej.planes().get(0).pixels(), fast.planes().get(0).pixels(), f.toString());
+			assertEquals(fast.planes().get(0).pixels().length, read(f).planes().get(0).pixels().length);
+		}
+		assertEquals(300 + 3 * sizes.length, direct);
+		Path rgb = dir.resolve("rgb.png");
+		ColorProcessor cp = new ColorProcessor(W, H);
+		cp.setColor(java.awt.Color.ORANGE);
+		cp.fill();
+		new FileSaver(new ImagePlus("c", cp)).saveAsPng(rgb.toString());
+		assertEquals(null, PlainPng.decode(java.nio.file.Files.readAllBytes(rgb)), "colour is ImageJ's to read");
+		assertEquals(3, read(rgb).planes().get(0).channels());
+		Path cut = dir.resolve("cut.png");
+		byte[] whole = java.nio.file.Files.readAllBytes(files.get(files.size() - 2));
+		java.nio.file.Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+		assertEquals(null, PlainPng.read(cut, whole.length / 2), "a truncated PNG is left to ImageJ, which says why it fails");
+	}
 }

@@ -211,4 +211,41 @@ class PreprocessingTest {
 		assertThrows(IllegalArgumentException.class, () -> new Preprocessing(32, 3, 0.5, 99.5, one, one), "mean per channel");
 		assertThrows(IllegalArgumentException.class, () -> new Preprocessing(32, 1, 0.5, 99.5, one, new float[] {0f}), "std > 0");
 	}
+
+	/**
+	 * Percentiles by selection equal, bit for bit, the interpolation between sorted values they
+	 * replace (a zero's sign aside, which the scaling cannot see): images of ties (8-bit, constant, two
+	 * values), signed zeros, one value, sorted and reversed runs, and random values, at the default
+	 * percentiles and at edge-like ones.
+	 */
+	@Test
+	void percentilesBySelectionEqualThoseOfASortBitForBit() {
+		java.util.Random rng = new java.util.Random(23);
+		List<float[]> cases = new java.util.ArrayList<>();
+		cases.add(new float[] {5f});
+		cases.add(new float[] {0f, -0f, 0f, -0f, 1f});
+		cases.add(new float[4096]);
+		for (int n : new int[] {2, 3, 17, 1000, 4096, 12288}) {
+			float[] bytes = new float[n], gauss = new float[n], up = new float[n], down = new float[n], two = new float[n];
+			for (int i = 0; i < n; i++) {
+				bytes[i] = rng.nextInt(256);
+				gauss[i] = (float) rng.nextGaussian() * 1000;
+				up[i] = i / 3;
+				down[i] = n - i;
+				two[i] = rng.nextBoolean() ? -1f : 7f;
+			}
+			cases.addAll(List.of(bytes, gauss, up, down, two));
+		}
+		double[][] pairs = {{0.5, 99.5}, {0, 100}, {1, 99}, {50, 50}, {2.5, 97.5}, {0, 0}, {100, 100}};
+		for (float[] values : cases) {
+			float[] sorted = values.clone();
+			java.util.Arrays.sort(sorted);
+			for (double[] p : pairs) {
+				float[] got = Preprocessing.percentiles(values.clone(), values.length, p[0], p[1]);
+				String what = values.length + " values, percentiles " + p[0] + ", " + p[1];
+				assertEquals(Preprocessing.percentile(sorted, p[0]) + 0f, got[0] + 0f, what);
+				assertEquals(Preprocessing.percentile(sorted, p[1]) + 0f, got[1] + 0f, what);
+			}
+		}
+	}
 }

@@ -4,14 +4,18 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
-import org.duodistill.data.ImageData;
 import org.duodistill.infer.Classifier;
+import org.duodistill.infer.Prediction;
+import org.duodistill.infer.PredictionBatches;
 
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-/** The probabilities of every plane of one partition's labelled files, prepared as {@code evaluate} prepares them. */
+/**
+ * The probabilities of every plane of one partition's labelled files, prepared as {@code evaluate}
+ * prepares them, batched across files (the evaluation sorts the planes by file and slice afterwards).
+ */
 final class EvaluatePartition implements FlatMapFunction<Iterator<InputFile>, EvaluatedPlane> {
 	private static final long serialVersionUID = 1L;
 
@@ -32,12 +36,13 @@ final class EvaluatePartition implements FlatMapFunction<Iterator<InputFile>, Ev
 		if (!files.hasNext()) return List.<EvaluatedPlane>of().iterator();
 		Classifier c = ExecutorModels.classifier(model, loads, loadNanos);
 		List<EvaluatedPlane> out = new ArrayList<>();
+		PredictionBatches<InputFile> batches = new PredictionBatches<>(c, PredictionBatches.DEFAULT_BATCH, (f, file, predictions) -> {
+			for (Prediction p : predictions) out.add(new EvaluatedPlane(f.order(), p.slice(), p.probabilities(), null));
+		});
 		PartitionFiles.visit(files, conf.value().value(), new PartitionFiles.Visitor() {
 			@Override
 			public void readable(InputFile f, java.nio.file.Path local) throws org.duodistill.data.ImageReadException {
-				ImageData data = c.read(local);
-				float[][] p = c.evaluationProbabilities(data.planes());
-				for (int i = 0; i < p.length; i++) out.add(new EvaluatedPlane(f.order(), data.sliceNumbers().get(i), p[i], null));
+				ClassifyPartition.add(batches, f, c.prepareForEvaluation(f.file(), local));
 			}
 
 			@Override
@@ -45,6 +50,11 @@ final class EvaluatePartition implements FlatMapFunction<Iterator<InputFile>, Ev
 				out.add(new EvaluatedPlane(f.order(), 0, null, reason));
 			}
 		});
+		try {
+			batches.finish();
+		} catch (Exception e) {
+			throw new PartitionFiles.TaskFailure(e);
+		}
 		return out.iterator();
 	}
 }

@@ -13,9 +13,19 @@ import java.util.stream.Stream;
 /**
  * Visits the files of one partition as local files (remote ones copied into a scratch folder one at
  * a time, deleted after use). A file that cannot be fetched or read reaches {@code unreadable}; any
- * other failure on one file becomes its reason too, so one bad file never fails the task.
+ * other failure on one file becomes its reason too, so one bad file never fails the task (a
+ * {@link TaskFailure} is not the file's and does).
  */
 final class PartitionFiles {
+	/** A failure that is not the file's (the network's pass over a batch): it fails the task, which Spark retries. */
+	static final class TaskFailure extends RuntimeException {
+		private static final long serialVersionUID = 1L;
+
+		TaskFailure(Exception cause) {
+			super(cause.getMessage(), cause);
+		}
+	}
+
 	interface Visitor {
 		void readable(InputFile f, Path local) throws ImageReadException;
 
@@ -45,6 +55,8 @@ final class PartitionFiles {
 					v.readable(f, local);
 				} catch (ImageReadException e) {
 					v.unreadable(f, e.reason());
+				} catch (TaskFailure e) {
+					throw e;
 				} catch (RuntimeException e) {
 					v.unreadable(f, "unexpected error: " + e);
 				} finally {

@@ -1,0 +1,124 @@
+package org.duodistill.data;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a task on each item of a list on worker threads and hands the results to the calling thread
+ * in list order, so that what the caller does with them (batching planes for the network, appending
+ * rows, caching samples) happens while the next items are being decoded. At most {@code window}
+ * items are in flight (taken by a worker, finished or not, up to the one being handed over): memory
+ * is bounded by the window, whatever the length of the list.
+ */
+public final class OrderedWork {
+	/** The work on one item, on a worker thread; an exception it throws reaches the caller of {@link #run}. */
+	public interface Task<T, R> {
+		R apply(T item) throws Exception;
+	}
+
+	/** Takes each result, in list order, on the calling thread; false stops the work (nothing more is handed over). */
+	public interface InOrder<T, R> {
+		boolean accept(int index, T item, R result) throws Exception;
+	}
+
+	private OrderedWork() {}
+
+	/** Decoding workers for this machine: one per processor. */
+	public static int defaultWorkers() {
+		return Runtime.getRuntime().availableProcessors();
+	}
+
+	/**
+	 * @param workers threads running {@code task}; 0 runs everything on the calling thread, item by item
+	 * @param window items taken and not yet handed over, the one being handed over included (at
+	 *        least {@code workers})
+	 * @return whether every item was handed over (false: {@code sink} stopped the work)
+	 * @throws Exception the first exception of a task, as thrown, when its item's turn comes, or of {@code sink}
+	 */
+	public static <T, R> boolean run(List<T> items, int workers, int window, Task<T, R> task, InOrder<T, R> sink) throws Exception {
+		if (workers <= 0 || items.size() <= 1) {
+			for (int i = 0; i < items.size(); i++) if (!sink.accept(i, items.get(i), task.apply(items.get(i)))) return false;
+			return true;
+		}
+		int threads = Math.min(workers, items.size());
+		int w = Math.max(window, threads);
+		Object[] results = new Object[w];
+		Throwable[] failures = new Throwable[w];
+		boolean[] ready = new boolean[w];
+		Semaphore ahead = new Semaphore(w);
+		AtomicInteger next = new AtomicInteger();
+		AtomicBoolean stopped = new AtomicBoolean();
+		Object lock = new Object();
+		AtomicInteger names = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+			Thread t = new Thread(r, "duodistill-read-" + names.incrementAndGet());
+			t.setDaemon(true);
+			return t;
+		});
+		try {
+			for (int k = 0; k < threads; k++) {
+				pool.execute(() -> {
+					while (!stopped.get()) {
+						try {
+							ahead.acquire();
+						} catch (InterruptedException e) {
+							return;
+						}
+						int i = next.getAndIncrement();
+						if (i >= items.size() || stopped.get()) {
+							ahead.release();
+							return;
+						}
+						Object value = null;
+						Throwable failure = null;
+						try {
+							value = task.apply(items.get(i));
+						} catch (Throwable e) {
+							failure = e;
+						}
+						synchronized (lock) {
+							// slot i % w is free: items [handed, handed + w) are the only ones taken and not handed over
+							results[i % w] = value;
+							failures[i % w] = failure;
+							ready[i % w] = true;
+							lock.notifyAll();
+						}
+					}
+				});
+			}
+			for (int i = 0; i < items.size(); i++) {
+				int slot = i % w;
+				Object value;
+				Throwable failure;
+				synchronized (lock) {
+					while (!ready[slot]) lock.wait();
+					value = results[slot];
+					failure = failures[slot];
+					results[slot] = null;
+					failures[slot] = null;
+					ready[slot] = false;
+				}
+				if (failure != null) throw rethrown(failure);
+				@SuppressWarnings("unchecked")
+				R r = (R) value;
+				boolean more = sink.accept(i, items.get(i), r);
+				// the item handed over counts in the window until the sink is done with it
+				ahead.release();
+				if (!more) return false;
+			}
+			return true;
+		} finally {
+			stopped.set(true);
+			pool.shutdownNow();
+		}
+	}
+
+	private static Exception rethrown(Throwable t) {
+		if (t instanceof Error e) throw e;
+		return (Exception) t;
+	}
+}
