@@ -92,7 +92,8 @@ public class ExplainPredictionCommand extends ContextCommand {
 			ExplanationMethod m = ExplanationMethod.parse(method);
 			// an earlier run's files stop the command before the work, not after it
 			if (output != null) ExplanationFiles.checkFree(output.toPath().resolve(ExplanationFiles.CSV), overwrite);
-			ImageData data = ImageJReader.data(image);
+			// per stack slice, channels apart: the maps and overlay keep the hyperstack's layout
+			ImageData data = ImageJReader.slices(image);
 			List<Explanation> ex = explainSlices(c, data, cls, m);
 			if (ex.isEmpty()) {
 				cancel("Cancelled before the first slice was explained");

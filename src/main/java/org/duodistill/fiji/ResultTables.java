@@ -84,6 +84,20 @@ public final class ResultTables {
 		}
 	}
 
+	/**
+	 * Hyperstacks read by (z, t) (see {@link org.duodistill.data.ImageJReader#data}): the z and frame of
+	 * each row's sample, found from its {@code slice} (the sample number), and how many channels it holds.
+	 */
+	public static void addSamplePositions(ResultsTable rt, ij.ImagePlus imp) {
+		if (!imp.isHyperStack() && imp.getNChannels() == 1 && imp.getNFrames() == 1) return;
+		for (int row = 0; row < rt.size(); row++) {
+			int[] zt = org.duodistill.data.ImageJReader.zt(imp, (int) rt.getValue("slice", row));
+			rt.setValue("z", row, zt[0]);
+			rt.setValue("frame", row, zt[1]);
+			rt.setValue("channels", row, org.duodistill.data.ImageJReader.stackIndices(imp, zt[0], zt[1]).length);
+		}
+	}
+
 	/** Rows metric, value: the summary metrics, per-class rows and the confusion matrix. */
 	public static ResultsTable metrics(Metrics m, List<String> classes) {
 		ResultsTable rt = newTable();
