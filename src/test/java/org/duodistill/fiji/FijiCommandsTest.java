@@ -8,6 +8,7 @@ import org.duodistill.infer.Calibration;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.SavedModel;
+import org.duodistill.train.TrainingJob;
 import org.duodistill.train.TrainingOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -275,7 +276,7 @@ class FijiCommandsTest {
 
 	/** Cancel mid-epoch: the run stops between batches, keeps the best finished epoch and says so. */
 	@Test
-	void cancellingTrainingKeepsTheBestCheckpoint() throws Exception {
+	void cancellingTrainingKeepsTheBestCheckpointAndLeavesTheRunResumable() throws Exception {
 		ModuleService modules = context.service(ModuleService.class);
 		LogService log = context.service(LogService.class);
 		CommandInfo info = commands.getCommand(TrainClassifierCommand.class);
@@ -306,6 +307,19 @@ class FijiCommandsTest {
 		ResultsTable t = (ResultsTable) module.getOutput("training");
 		assertTrue(t.size() < 12, "stopped early: " + t.size() + " epochs");
 		assertEquals("student", t.getStringValue("model", t.size() - 1));
+
+		// the run stays resumable: Resume Training... continues it to the model of an uninterrupted run
+		assertTrue(Files.isRegularFile(TrainingJob.runArgumentsFile(out)), "cancel keeps the checkpoints");
+		CommandModule resumed = commands.run(ResumeTrainingCommand.class, true, "model", out.toFile()).get(5, TimeUnit.MINUTES);
+		assertFalse(resumed.isCanceled(), String.valueOf(resumed.getCancelReason()));
+		assertTrue(Files.readString(out.resolve("model.json")).contains("\"cancelled\": false"), "the cancelled model is replaced");
+		assertFalse(Files.exists(TrainingJob.checkpointFolder(out)), "checkpoints are removed once the model is written");
+		Path whole = dir.resolve("not-cancelled");
+		assertFalse(commands.run(TrainClassifierCommand.class, true, trainInputs(whole, 6)).get(5, TimeUnit.MINUTES).isCanceled());
+		var a = org.duodistill.model.SafeTensors.read(whole.resolve("weights.safetensors"));
+		var b = org.duodistill.model.SafeTensors.read(out.resolve("weights.safetensors"));
+		for (String k : a.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k).data(), b.get(k).data(), k);
+		assertEquals(Files.readAllLines(whole.resolve("history.csv")).size(), Files.readAllLines(out.resolve("history.csv")).size());
 	}
 
 	@Test
