@@ -1,21 +1,13 @@
 package org.duodistill.fiji;
 
 import ai.djl.Device;
-import ij.IJ;
 import ij.measure.ResultsTable;
-import org.duodistill.data.DatasetException;
-import org.duodistill.data.ImageReaders;
 import org.duodistill.model.Architectures;
-import org.duodistill.model.Engines;
-import org.duodistill.hub.HubCancelledException;
 import org.duodistill.hub.HubRepoId;
 import org.duodistill.hub.HubSettings;
 import org.duodistill.train.Method;
 import org.duodistill.train.TeacherCatalogue;
 import org.duodistill.train.TeacherSource;
-import org.duodistill.train.TrainResult;
-import org.duodistill.train.TrainingDiverged;
-import org.duodistill.train.TrainingJob;
 import org.duodistill.train.TrainingOptions;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
@@ -27,11 +19,8 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Plugins > DuoDistill > Train Classifier...: a labelled folder or CSV in, a model folder out. */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Train Classifier...", headless = true)
