@@ -25,6 +25,7 @@ final class FijiProgress implements TrainingListener {
 	private final LogService log;
 	private final Cancelable command;
 	private final List<EpochRecord> epochs = new ArrayList<>();
+	private final LivePlot plot = FijiEnvironment.headless() ? null : new LivePlot();
 
 	FijiProgress(StatusService status, LogService log, Cancelable command) {
 		this.status = status;
@@ -108,6 +109,12 @@ final class FijiProgress implements TrainingListener {
 		String b = Double.isNaN(r.valF1B()) ? "" : String.format(Locale.ROOT, ", B: F1 %.3f", r.valF1B());
 		message(String.format(Locale.ROOT, "%s %s epoch %d: loss %.4f, validation accuracy %.3f, macro-F1 %.3f%s", r.model(), r.stage(),
 				r.epoch(), r.loss(), r.valAccA(), r.valF1A(), b));
+		if (plot != null) plot.update(epochs);
+	}
+
+	/** The run's live plot, null when headless. */
+	LivePlot livePlot() {
+		return plot;
 	}
 
 	@Override

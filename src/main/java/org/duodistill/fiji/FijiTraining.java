@@ -43,7 +43,7 @@ final class FijiTraining {
 			ResultTables.present(training, ResultTables.TRAINING);
 			if (r.testMetrics() != null) ResultTables.present(ResultTables.metrics(r.testMetrics(), r.model().classes()), ResultTables.METRICS);
 			Path folder = s.output.toPath();
-			TrainingFigures.save(folder, progress.epochs(), r);
+			TrainingFigures.save(folder, progress.epochs(), r, progress.livePlot() != null && progress.livePlot().window() != null);
 			String summary = String.format(Locale.ROOT, "%s: %s, %s accuracy %.3f, macro-F1 %.3f%s", folder, r.model().spec().describe(),
 					r.evaluatedOn(), r.testMetrics() == null ? Double.NaN : r.testMetrics().accuracy(),
 					r.testMetrics() == null ? Double.NaN : r.testMetrics().macroF1(),

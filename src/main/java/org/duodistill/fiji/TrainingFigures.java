@@ -27,10 +27,15 @@ public final class TrainingFigures {
 	private TrainingFigures() {}
 
 	static void save(Path modelFolder, List<EpochRecord> history, TrainResult result) throws IOException {
+		save(modelFolder, history, result, false);
+	}
+
+	/** @param plotShown the run's live plot already shows the history: only its PNG is written */
+	static void save(Path modelFolder, List<EpochRecord> history, TrainResult result, boolean plotShown) throws IOException {
 		if (!history.isEmpty()) {
 			ImagePlus plot = plot(history).getImagePlus();
 			write(plot, modelFolder.resolve(PLOT_PNG));
-			if (!FijiEnvironment.headless()) plot.show();
+			if (!FijiEnvironment.headless() && !plotShown) plot.show();
 		}
 		if (result.testMetrics() != null) {
 			ImagePlus cm = confusion(result.testMetrics(), result.model().classes());
@@ -52,6 +57,13 @@ public final class TrainingFigures {
 		}
 		p.setLegend(null, Plot.AUTO_POSITION);
 		p.setLimitsToFit(false);
+		// stage boundaries (skd to finetune, ...): a dotted line before the first epoch of each new stage
+		double top = p.getLimits()[3];
+		p.setColor(Color.DARK_GRAY);
+		for (int i = 1; i < history.size(); i++) {
+			EpochRecord a = history.get(i - 1), b = history.get(i);
+			if (a.model().equals(b.model()) && !a.stage().equals(b.stage())) p.drawDottedLine(b.epoch() - 0.5, 0, b.epoch() - 0.5, top, 2);
+		}
 		return p;
 	}
 
