@@ -18,7 +18,7 @@ final class ClassifyCommand {
 	private ClassifyCommand() {}
 
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-		Args a = new Args(argv, 1, Set.of("model", "input", "output", "device", "threads"), Set.of("overwrite"));
+		Args a = new Args(argv, 1, Set.of("model", "input", "output", "device", "threads", "plane", "slice-axis"), Set.of("overwrite"));
 		Path model = Path.of(a.required("model"));
 		Path input = Path.of(a.required("input"));
 		String output = a.get("output", null);
@@ -28,7 +28,7 @@ final class ClassifyCommand {
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;
 		FolderClassification.Result result;
-		try (Classifier c = Classifier.open(model, Engines.device(a.get("device", "auto")))) {
+		try (Classifier c = Classifier.open(model, Engines.device(a.get("device", "auto")), TrainCommand.cut(a))) {
 			StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
 			for (String name : c.classNames()) header.append(',').append(Csv.field("p_" + name));
 			csv.append(header).append('\n');

@@ -20,7 +20,7 @@ final class EvaluateCommand {
 	private EvaluateCommand() {}
 
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
-		Args a = new Args(argv, 1, Set.of("model", "data", "output", "device", "threads"), Set.of("overwrite"));
+		Args a = new Args(argv, 1, Set.of("model", "data", "output", "device", "threads", "plane", "slice-axis"), Set.of("overwrite"));
 		Path model = Path.of(a.required("model"));
 		Path data = Path.of(a.required("data"));
 		String output = a.get("output", null);
@@ -31,7 +31,8 @@ final class EvaluateCommand {
 			OutputFiles.checkWritable(diagram, a.flag("overwrite"), "the reliability diagram written beside --output");
 		}
 		Main.configureEngine(a);
-		EvaluationJob.Result r = EvaluationJob.run(model, data, Engines.device(a.get("device", "auto")), ImageReaders.standard());
+		EvaluationJob.Result r = EvaluationJob.run(model, data, Engines.device(a.get("device", "auto")), ImageReaders.standard(),
+				TrainCommand.cut(a));
 		for (var s : r.dataset().skipped()) err.println("skipped " + s.file() + ": " + s.reason());
 		if (r.dataWarning() != null) err.println("warning: " + r.dataWarning());
 		String csv = r.metrics().csv(r.classes());

@@ -16,7 +16,8 @@ final class ExplainCommand {
 	private ExplainCommand() {}
 
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-		Args a = new Args(argv, 1, Set.of("model", "input", "output", "class", "method", "device", "threads"), Set.of("overlay", "overwrite"));
+		Args a = new Args(argv, 1, Set.of("model", "input", "output", "class", "method", "device", "threads", "plane", "slice-axis"),
+				Set.of("overlay", "overwrite"));
 		Path model = Path.of(a.required("model"));
 		Path input = Path.of(a.required("input"));
 		Path output = Path.of(a.required("output"));
@@ -29,7 +30,7 @@ final class ExplainCommand {
 		Main.configureEngine(a);
 		FolderExplanation.Options o = new FolderExplanation.Options(a.get("class", null), method, a.flag("overlay"), a.flag("overwrite"));
 		FolderExplanation.Result r;
-		try (Classifier c = Classifier.open(model, Engines.device(a.get("device", "auto")))) {
+		try (Classifier c = Classifier.open(model, Engines.device(a.get("device", "auto")), TrainCommand.cut(a))) {
 			r = FolderExplanation.run(c, input, output, o, (i, n, f) -> err.println("explaining " + i + "/" + n + ": " + f), null);
 		}
 		for (SkippedFile s : r.skipped()) err.println("skipped " + s.file() + ": " + s.reason());

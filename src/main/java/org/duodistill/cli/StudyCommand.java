@@ -30,7 +30,7 @@ final class StudyCommand {
 
 	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
 		Args a = new Args(argv, 1, Set.of("data", "name", "output", "methods", "fractions", "seeds", "size", "epochs", "teacher-epochs", "batch",
-				"lr", "teacher", "teacher-arch", "student-arch", "device", "threads", "slice-axis", "slice-step", "central-slices",
+				"lr", "teacher", "teacher-arch", "student-arch", "device", "threads", "plane", "slice-axis", "slice-step", "central-slices",
 				"skip-empty", "teacher-channels", "calibrate"), Set.of("quiet", "hflip", "report-only"));
 		Path output = Path.of(a.required("output"));
 		if (!a.flag("report-only")) {

@@ -24,7 +24,7 @@ import java.util.Set;
 final class TrainCommand {
 	static final int DEFAULT_SIZE = 64;
 	private static final Set<String> OPTIONS = Set.of("data", "output", "teacher", "method", "teacher-arch", "student-arch", "size",
-			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "slice-axis",
+			"epochs", "batch", "lr", "seed", "train-fraction", "device", "threads", "selector-a", "selector-b", "ema", "ema-half-life", "aux-bn", "plane", "slice-axis",
 			"slice-step", "central-slices", "skip-empty", "divergence-retries", "checkpoint-every", "resume", "teacher-channels", "calibrate");
 	private static final Set<String> FLAGS = Set.of("hflip", "overwrite", "quiet", "deploy-best-of-a-b", "mutual", "head-probe");
 
@@ -104,11 +104,33 @@ final class TrainCommand {
 		return 0;
 	}
 
-	/** --slice-axis x|y|z, --slice-step K, --central-slices N, --skip-empty F for stacks and volumes. */
+	/**
+	 * --plane axial|coronal|sagittal (default axial) or --slice-axis x|y|z, --slice-step K,
+	 * --central-slices N, --skip-empty F for stacks and volumes.
+	 */
 	static SlicePolicy slicePolicy(Args a) throws UsageException {
+		SlicePolicy cut = cut(a);
+		if (cut == null) cut = SlicePolicy.ALL;
 		try {
-			return new SlicePolicy(SlicePolicy.axisIndex(a.get("slice-axis", "z")), a.integer("slice-step", 1), a.integer("central-slices", 0),
-					a.number("skip-empty", 0));
+			return new SlicePolicy(cut.axis(), cut.plane(), a.integer("slice-step", 1), a.integer("central-slices", 0), a.number("skip-empty", 0));
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
+	}
+
+	/**
+	 * The anatomical plane (--plane) or storage axis (--slice-axis) to cut volumes in, every slice;
+	 * null when neither is given (training: axial; classify, evaluate, explain: the model's).
+	 */
+	static SlicePolicy cut(Args a) throws UsageException {
+		if (a.has("plane") && a.has("slice-axis")) {
+			throw new UsageException("give either --plane axial|coronal|sagittal (by anatomy, for volumes with an orientation)"
+					+ " or --slice-axis x|y|z (the file's storage axes, for stacks without anatomy), not both");
+		}
+		try {
+			if (a.has("plane")) return new SlicePolicy(org.duodistill.data.AnatomicalPlane.parse(a.get("plane", "")), 1, 0, 0);
+			if (a.has("slice-axis")) return new SlicePolicy(SlicePolicy.axisIndex(a.get("slice-axis", "")), 1, 0, 0);
+			return null;
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}

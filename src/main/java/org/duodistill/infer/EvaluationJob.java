@@ -49,8 +49,18 @@ public final class EvaluationJob {
 	}
 
 	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers) throws IOException, DatasetException {
+		return run(modelDir, data, device, readers, null);
+	}
+
+	/**
+	 * @param cut the plane or storage axis to cut volumes in, every slice; null: the model's own
+	 *        plane, every slice (as {@link Classifier} and the Spark job read files)
+	 */
+	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, org.duodistill.data.SlicePolicy cut)
+			throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
-		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).load(data, false);
+		org.duodistill.data.SlicePolicy slices = cut != null ? cut.cutOnly() : model.slicing().cutOnly();
+		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).withSlicePolicy(slices).load(data, false);
 		checkClasses(model, ds.classes(), data);
 		List<Sample> samples = ds.split(Split.TEST).isEmpty() ? ds.samples() : ds.split(Split.TEST);
 		if (samples.isEmpty()) throw new DatasetException(data + ": no usable labelled images");

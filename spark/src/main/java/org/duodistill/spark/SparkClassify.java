@@ -34,7 +34,8 @@ import java.util.Set;
 final class SparkClassify {
 	static final String OK = "ok";
 	static final String UNREADABLE = "unreadable";
-	static final Set<String> OPTIONS = Set.of("model", "input", "output", "device", "threads", "master", "format", "partitions");
+	static final Set<String> OPTIONS = Set.of("model", "input", "output", "device", "threads", "master", "format", "partitions", "plane",
+			"slice-axis");
 	static final Set<String> FLAGS = Set.of("overwrite", "part-per-partition");
 
 	private SparkClassify() {}
@@ -46,7 +47,7 @@ final class SparkClassify {
 		String format = format(a.get("format", null), output);
 		JobSettings job = JobSettings.of(spark, a);
 		if (output != null) OutputLocation.checkWritable(output, a.flag("overwrite"), spark.sparkContext().hadoopConfiguration());
-		ModelStaging.Staged model = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads());
+		ModelStaging.Staged model = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads(), job.cut());
 		List<InputFile> files = new InputListing(spark).unlabelled(input);
 		if (files.isEmpty()) throw new IllegalArgumentException(input + ": no files to classify");
 

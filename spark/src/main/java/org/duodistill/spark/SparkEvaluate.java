@@ -30,7 +30,7 @@ import java.util.TreeSet;
  * gathered on the driver (a few floats per image).
  */
 final class SparkEvaluate {
-	static final Set<String> OPTIONS = Set.of("model", "data", "output", "device", "threads", "master", "partitions");
+	static final Set<String> OPTIONS = Set.of("model", "data", "output", "device", "threads", "master", "partitions", "plane", "slice-axis");
 	static final Set<String> FLAGS = Set.of("overwrite");
 
 	private SparkEvaluate() {}
@@ -41,7 +41,7 @@ final class SparkEvaluate {
 		JobSettings job = JobSettings.of(spark, a);
 		var conf = spark.sparkContext().hadoopConfiguration();
 		if (output != null) OutputLocation.checkWritable(output, a.flag("overwrite"), conf);
-		ModelStaging.Staged staged = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads());
+		ModelStaging.Staged staged = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads(), job.cut());
 		SavedModel model = staged.model();
 		InputListing.Listing listing = new InputListing(spark).labelled(data);
 		TreeSet<String> classes = new TreeSet<>();

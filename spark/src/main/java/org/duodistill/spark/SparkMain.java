@@ -24,6 +24,7 @@ public final class SparkMain {
 			"           [--format csv|parquet] [--overwrite] [--part-per-partition] [common options]",
 			"  evaluate --model MODEL_DIR --data DIR|CSV|LIST.parquet [--output metrics.csv] [--overwrite] [common options]",
 			"  common:  [--master local[*]|URL] [--device auto|cpu|gpu] [--threads N (libtorch threads per task)] [--partitions N]",
+			"           [--plane axial|coronal|sagittal | --slice-axis x|y|z]   (volumes: the model's plane unless given)",
 			"  Paths may be any Hadoop file system URI (hdfs://, s3a://, file:); outputs are folders of part files with _SUCCESS.");
 
 	private SparkMain() {}
