@@ -1,5 +1,6 @@
 package org.duodistill.fiji;
 
+import org.duodistill.data.AnatomicalPlane;
 import org.duodistill.data.SlicePolicy;
 import org.duodistill.select.ElementSelector;
 import org.duodistill.train.EmaSchedule;
@@ -40,6 +41,7 @@ final class TrainSettings {
 	String device = "auto";
 	boolean hflip;
 	boolean overwrite;
+	/** Default: axial planes, every slice, as the command line's. */
 	SlicePolicy slices = SlicePolicy.ALL;
 	// the method's options: --ema-half-life F or --ema M, --aux-bn, --mutual, --deploy-best-of-a-b, --head-probe, selectors
 	double emaHalfLife = TrainingOptions.DEFAULT_EMA_HALF_LIFE;
@@ -96,7 +98,9 @@ final class TrainSettings {
 		add(a, "calibrate", calibrate);
 		add(a, "device", device);
 		if (threads > 0) add(a, "threads", threads);
-		add(a, "slice-axis", slices.axisName());
+		// the command line refuses both: an anatomical cut is a plane, a storage one an axis
+		if (slices.anatomical()) add(a, "plane", slices.plane().id);
+		else add(a, "slice-axis", slices.axisName());
 		add(a, "slice-step", slices.step());
 		add(a, "central-slices", slices.central());
 		add(a, "skip-empty", slices.emptyThreshold());
@@ -145,6 +149,9 @@ final class TrainSettings {
 				v.put(name, argv.get(++i));
 			}
 		}
+		if (v.containsKey("plane") && v.containsKey("slice-axis")) {
+			throw new IllegalArgumentException("the run's arguments give both --plane and --slice-axis; a run cuts volumes in one of them");
+		}
 		TrainSettings s = new TrainSettings();
 		for (Map.Entry<String, String> e : v.entrySet()) s.set(e.getKey(), e.getValue());
 		if (s.data == null || s.output == null) throw new IllegalArgumentException("the run's arguments lack --data or --output");
@@ -172,10 +179,11 @@ final class TrainSettings {
 			case "calibrate" -> calibrate = x;
 			case "device" -> device = x;
 			case "threads" -> threads = Integer.parseInt(x);
-			case "slice-axis" -> slices = new SlicePolicy(SlicePolicy.axisIndex(x), slices.step(), slices.central(), slices.emptyThreshold());
-			case "slice-step" -> slices = new SlicePolicy(slices.axis(), Integer.parseInt(x), slices.central(), slices.emptyThreshold());
-			case "central-slices" -> slices = new SlicePolicy(slices.axis(), slices.step(), Integer.parseInt(x), slices.emptyThreshold());
-			case "skip-empty" -> slices = new SlicePolicy(slices.axis(), slices.step(), slices.central(), Double.parseDouble(x));
+			case "plane" -> slices = slices.withPlane(AnatomicalPlane.parse(x));
+			case "slice-axis" -> slices = slices.withStorageAxis(SlicePolicy.axisIndex(x));
+			case "slice-step" -> slices = new SlicePolicy(slices.axis(), slices.plane(), Integer.parseInt(x), slices.central(), slices.emptyThreshold());
+			case "central-slices" -> slices = new SlicePolicy(slices.axis(), slices.plane(), slices.step(), Integer.parseInt(x), slices.emptyThreshold());
+			case "skip-empty" -> slices = new SlicePolicy(slices.axis(), slices.plane(), slices.step(), slices.central(), Double.parseDouble(x));
 			case "ema-half-life" -> emaHalfLife = Double.parseDouble(x);
 			case "ema" -> emaMomentum = Double.parseDouble(x);
 			case "aux-bn" -> auxBn = x;

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Real processes, as a user's would be: a training started from Fiji's dialog (its macro form, with
  * the method's options away from their defaults) and killed with -9 continues, by Resume Training...
  * or by {@code duodistill train --resume}, to exactly the model the command line gives for the same
- * options uninterrupted (each JVM with one engine thread).
+ * options uninterrupted (each JVM with one engine thread), cutting volumes in the plane chosen.
  */
 class FijiResumeTest {
 	@TempDir
@@ -37,12 +37,12 @@ class FijiResumeTest {
 	}
 
 	static final String FIJI_OPTIONS = "method=dual-skd teacher=auto teacher_arch=resnet10-w8 student_arch=resnet10-w4 teacher_channels=sum"
-			+ " size=32 epochs=5 batch=8 lr=0.001 seed=3 train_fraction=1 calibrate=temperature device=cpu slice_axis=z slice_step=1"
+			+ " size=32 epochs=5 batch=8 lr=0.001 seed=3 train_fraction=1 calibrate=temperature device=cpu plane=coronal slice_axis=z slice_step=1"
 			+ " central_slices=0 skip_empty=0 ema_half_life=0.2 ema=0 aux_bn=ema selector_a=uniform(0) selector_b=consecutive(1)"
 			+ " head_probe checkpoint_every=1 divergence_retries=1 threads=1";
 
 	static final List<String> CLI = List.of("train", "--method", "dual-skd", "--teacher", "auto", "--teacher-arch", "resnet10-w8",
-			"--student-arch", "resnet10-w4", "--size", "32", "--epochs", "5", "--batch", "8", "--lr", "0.001", "--seed", "3", "--device", "cpu",
+			"--student-arch", "resnet10-w4", "--size", "32", "--plane", "coronal", "--epochs", "5", "--batch", "8", "--lr", "0.001", "--seed", "3", "--device", "cpu",
 			"--threads", "1", "--ema-half-life", "0.2", "--aux-bn", "ema", "--selector-b", "consecutive(1)", "--head-probe", "--mutual=false",
 			"--deploy-best-of-a-b=false");
 
@@ -122,6 +122,10 @@ class FijiResumeTest {
 		var oa = com.google.gson.JsonParser.parseString(Files.readString(expected.resolve("model.json"))).getAsJsonObject().get("options");
 		var ob = com.google.gson.JsonParser.parseString(Files.readString(actual.resolve("model.json"))).getAsJsonObject().get("options");
 		assertEquals(oa, ob, "the same options recorded");
+		var sa = com.google.gson.JsonParser.parseString(Files.readString(expected.resolve("model.json"))).getAsJsonObject().getAsJsonObject("dataset");
+		var sb = com.google.gson.JsonParser.parseString(Files.readString(actual.resolve("model.json"))).getAsJsonObject().getAsJsonObject("dataset");
+		assertEquals("coronal", sb.getAsJsonObject("slices").get("plane").getAsString(), "the plane chosen in the dialog survives the kill and the resume");
+		assertEquals(sa.get("slices"), sb.get("slices"));
 		List<String> h1 = Files.readAllLines(expected.resolve("history.csv"));
 		List<String> h2 = Files.readAllLines(actual.resolve("history.csv"));
 		assertEquals(h1.size(), h2.size());
