@@ -27,7 +27,7 @@ final class LivePlot {
 		try {
 			EventQueue.invokeAndWait(() -> {
 				if (window == null || window.isClosed()) {
-					plot.setWindowSize(560, 340);
+					plot.setWindowSize(640, 420);
 					window = (PlotWindow) plot.show();
 					window.setTitle(TITLE);
 				} else {

@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * With a screen (run under xvfb-run; skipped headless): Train Classifier opens one live plot window
- * that is redrawn after every epoch, and saves the plot's PNG in the model folder. With
+ * that is redrawn after every epoch, shows every epoch of A's and B's validation accuracy and
+ * macro-F1 inside its frame, and saves the plot's PNG in the model folder. With
  * {@code -Dduodistill.plot.screenshot=FILE} the screen is saved there while the window shows.
  */
 class FijiLivePlotTest {
@@ -59,8 +60,11 @@ class FijiLivePlotTest {
 			assertNotNull(live);
 			int epochs = ((ij.measure.ResultsTable) m.getOutput("training")).size();
 			assertTrue(epochs >= 8, "teacher and student epochs: " + epochs);
-			float[] xs = live.getPlot().getXValues();
-			assertEquals(4, (int) xs[xs.length - 1], "the window shows the last epoch");
+			// the window's plot holds every epoch of A and B, drawn inside its frame
+			java.util.List<org.duodistill.train.EpochRecord> history = readHistory(out.resolve("history.csv"));
+			TrainingFiguresTest.assertStudentsShown(live.getPlot(), history);
+			float[][] a = TrainingFiguresTest.series(live.getPlot(), TrainingFigures.ACC_A);
+			assertEquals(4, (int) a[0][a[0].length - 1], "the window shows the last epoch");
 			assertTrue(Files.size(out.resolve(TrainingFigures.PLOT_PNG)) > 1000, "the plot's PNG is in the model folder");
 			String shot = System.getProperty("duodistill.plot.screenshot");
 			if (shot != null) {
@@ -74,5 +78,20 @@ class FijiLivePlotTest {
 			WindowManager.closeAllWindows();
 			ij.quit();
 		}
+	}
+
+	/** The run's history.csv as records (the columns the plot draws; NaN for empty cells). */
+	static java.util.List<org.duodistill.train.EpochRecord> readHistory(Path csv) throws java.io.IOException {
+		java.util.List<String> lines = Files.readAllLines(csv);
+		java.util.List<String> head = java.util.List.of(lines.get(0).split(","));
+		java.util.List<org.duodistill.train.EpochRecord> out = new java.util.ArrayList<>();
+		for (String line : lines.subList(1, lines.size())) {
+			String[] c = line.split(",", -1);
+			java.util.function.ToDoubleFunction<String> v = name -> c[head.indexOf(name)].isEmpty() ? Double.NaN : Double.parseDouble(c[head.indexOf(name)]);
+			out.add(new org.duodistill.train.EpochRecord(c[0], c[1], Integer.parseInt(c[2]), v.applyAsDouble("lr"), v.applyAsDouble("loss"),
+					v.applyAsDouble("ce_loss"), v.applyAsDouble("kd_loss"), v.applyAsDouble("val_accuracy_a"), v.applyAsDouble("val_macro_f1_a"),
+					v.applyAsDouble("val_accuracy_b"), v.applyAsDouble("val_macro_f1_b"), 0, 0, 0, 0));
+		}
+		return out;
 	}
 }
