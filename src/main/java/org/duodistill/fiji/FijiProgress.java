@@ -25,12 +25,19 @@ final class FijiProgress implements TrainingListener {
 	private final LogService log;
 	private final Cancelable command;
 	private final List<EpochRecord> epochs = new ArrayList<>();
-	private final LivePlot plot = FijiEnvironment.headless() ? null : new LivePlot();
+	private final LivePlot plot;
 
+	/** A training's progress, with its live plot when there is a screen. */
 	FijiProgress(StatusService status, LogService log, Cancelable command) {
+		this(status, log, command, !FijiEnvironment.headless());
+	}
+
+	/** @param livePlot whether epochs are plotted live (not for a study: its runs would share one plot) */
+	FijiProgress(StatusService status, LogService log, Cancelable command, boolean livePlot) {
 		this.status = status;
 		this.log = log;
 		this.command = command;
+		this.plot = livePlot ? new LivePlot() : null;
 	}
 
 	/** {@link Pipeline#AUTO_COSTS} as Fiji users find the way out: the menu entry, not the command line. */

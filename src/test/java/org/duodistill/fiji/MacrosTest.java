@@ -163,7 +163,7 @@ class MacrosTest {
 
 	@Test
 	void sliceOptionsAreMacroKeysOfTheCommandsThatReadDatasets() {
-		for (String label : List.of("Train Classifier...", "Inspect Dataset...")) {
+		for (String label : List.of("Train Classifier...", "Inspect Dataset...", "Compare Methods...")) {
 			assertTrue(commandKeys.get(label).containsAll(List.of("plane", "slice_axis", "slice_step", "central_slices", "skip_empty")),
 					label + " " + commandKeys.get(label));
 		}
