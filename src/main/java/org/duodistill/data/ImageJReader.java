@@ -66,12 +66,90 @@ public final class ImageJReader implements ImageReader {
 			if (!said.isEmpty() && !why.equals(UNKNOWN)) why = said.startsWith("ImageJ ") ? said : why + " (" + said + ")";
 			throw new ImageReadException(file, why);
 		}
+		OmeDimensions.apply(imp);
 		return data(imp);
 	}
 
-	/** An image as a file of it would be read: every stack slice a plane, numbered 1..n (Fiji's open images). */
+	/**
+	 * An image as a file of it would be read (Fiji's open images too), by the rule Bio-Formats reads
+	 * by: one sample per (z, t), numbered 1..n with z fastest, the channels of one (z, t) together
+	 * (one channel is grey; two or three are red, green (, blue), blue 0 for two; of more than three
+	 * the first three, and the format says so). For each time point the z-planes are one stack (the
+	 * slice policy applies to each); with one z, the time points are the stack. An image without
+	 * channels is its stack slices as they are, so a plain stack reads as before.
+	 */
 	public static ImageData data(ImagePlus imp) {
+		Dims d = Dims.of(imp);
+		List<ImagePlane> planes = new ArrayList<>(d.z * d.t);
+		for (int t = 1; t <= d.t; t++) for (int z = 1; z <= d.z; z++) planes.add(sample(imp, z, t));
+		List<Integer> stacks = new ArrayList<>();
+		if (d.z > 1) for (int t = 0; t < d.t; t++) stacks.add(d.z);
+		else stacks.add(d.t);
+		String format = describe(imp) + (d.c > 1 ? ", " + channelNote(imp, d.c) : "") + (d.z > 1 && d.t > 1 ? ", " + d.z + " z x " + d.t + " t" : "");
+		ImagePlane first = planes.get(0);
+		int bits = first.channels() == 3 && imp.getBitDepth() <= 8 ? 24 : imp.getBitDepth();
+		return new ImageData(format, imp.getWidth(), imp.getHeight(), planes.size(), bits, planes, stacks);
+	}
+
+	/**
+	 * Every stack slice its own plane, channels apart, numbered 1..n, one stack: for views that keep a
+	 * hyperstack's channels apart (Explain Prediction's per-slice maps), not the rule of {@link #data}.
+	 */
+	public static ImageData slices(ImagePlus imp) {
 		return new ImageData(describe(imp), imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), planes(imp));
+	}
+
+	/** Channels, z-slices and frames; a stack whose dimensions do not multiply to its size is z-slices. */
+	private record Dims(int c, int z, int t) {
+		static Dims of(ImagePlus imp) {
+			int c = Math.max(1, imp.getNChannels());
+			int z = Math.max(1, imp.getNSlices());
+			int t = Math.max(1, imp.getNFrames());
+			return c * z * t == imp.getStackSize() ? new Dims(c, z, t) : new Dims(1, imp.getStackSize(), 1);
+		}
+	}
+
+	/** How many samples {@link #data} gives: one per (z, t). */
+	public static int sampleCount(ImagePlus imp) {
+		Dims d = Dims.of(imp);
+		return d.z * d.t;
+	}
+
+	/** The (z, t), both 1-based, of sample {@code n} (1-based) as {@link #data} numbers them. */
+	public static int[] zt(ImagePlus imp, int n) {
+		Dims d = Dims.of(imp);
+		if (n < 1 || n > d.z * d.t) throw new IllegalArgumentException(imp.getTitle() + " has " + d.z * d.t + " samples (z x t), not " + n);
+		return new int[] {(n - 1) % d.z + 1, (n - 1) / d.z + 1};
+	}
+
+	/** The stack indices (1-based) of the channels of one (z, t): what sample n was made of. */
+	public static int[] stackIndices(ImagePlus imp, int z, int t) {
+		Dims d = Dims.of(imp);
+		int[] out = new int[d.c];
+		for (int c = 1; c <= d.c; c++) out[c - 1] = ((t - 1) * d.z + (z - 1)) * d.c + c;
+		return out;
+	}
+
+	/** The sample at one (z, t), both 1-based: the channels of that position as one plane. */
+	public static ImagePlane sample(ImagePlus imp, int z, int t) {
+		int[] slices = stackIndices(imp, z, t);
+		if (slices.length == 1) return plane(imp, slices[0]);
+		float[] out = null;
+		int n = imp.getWidth() * imp.getHeight();
+		int next = 0;
+		for (int i = 0; i < slices.length && next < 3; i++) {
+			ImagePlane p = plane(imp, slices[i]);
+			if (out == null) out = new float[3 * n];
+			int take = Math.min(p.channels(), 3 - next);
+			System.arraycopy(p.pixels(), 0, out, next * n, take * n);
+			next += take;
+		}
+		return new ImagePlane(imp.getWidth(), imp.getHeight(), 3, out, imp.getBitDepth() <= 8 || imp.getBitDepth() == 24 ? 24 : imp.getBitDepth());
+	}
+
+	private static String channelNote(ImagePlus imp, int c) {
+		int total = c * (imp.getBitDepth() == 24 ? 3 : 1);
+		return total > 3 ? "channels 1-3 of " + total + " as RGB" : total + " channels as " + (total == 2 ? "red, green" : "RGB");
 	}
 
 	private static String describe(ImagePlus imp) {
@@ -160,7 +238,8 @@ public final class ImageJReader implements ImageReader {
 	}
 
 	/**
-	 * One plane per stack slice; RGB slices become three channels. An 8-bit image with a colour
+	 * One plane per stack slice, channels apart (not the rule {@link #data} reads by: for views that
+	 * keep a hyperstack's channels apart); RGB slices become three channels. An 8-bit image with a colour
 	 * palette becomes RGB through its palette, and one with an inverting grey LUT is inverted, so
 	 * the values are what the image shows rather than palette indices (smooth pseudo-colour LUTs
 	 * such as Fire only display intensities, so those stay as they are).

@@ -3,6 +3,7 @@ package org.duodistill.fiji;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
+import org.duodistill.data.ImageData;
 import org.duodistill.data.ImageJReader;
 import org.duodistill.infer.Classifier;
 import org.duodistill.infer.Prediction;
@@ -21,7 +22,8 @@ import java.util.List;
 
 /**
  * Plugins > DuoDistill > Classify Image: the active image, 8/16/32-bit or RGB, 2-D, stack or
- * hyperstack (one row per plane), any size, with the model's own preprocessing.
+ * hyperstack, any size, with the model's own preprocessing. One row per (z, t): the channels of one
+ * position are one sample, as when the same image is read from a file by any reader.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Classify Image", headless = true)
 public class ClassifyImageCommand extends ContextCommand {
@@ -50,9 +52,10 @@ public class ClassifyImageCommand extends ContextCommand {
 			return;
 		}
 		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device))) {
-			List<Prediction> p = c.classify(image.getTitle(), ImageJReader.planes(image));
+			ImageData data = ImageJReader.data(image);
+			List<Prediction> p = c.classify(image.getTitle(), data.planes(), data.sliceNumbers());
 			predictions = ResultTables.predictions(p, c.classNames());
-			ResultTables.addPositions(predictions, image);
+			ResultTables.addSamplePositions(predictions, image);
 			if (label_slices) writeLabels(image, p);
 			ResultTables.present(predictions, ResultTables.PREDICTIONS);
 		} catch (IOException | IllegalArgumentException e) {
@@ -64,9 +67,13 @@ public class ClassifyImageCommand extends ContextCommand {
 	private static void writeLabels(ImagePlus imp, List<Prediction> p) {
 		ImageStack stack = imp.getStack();
 		for (Prediction x : p) {
-			String old = stack.getSliceLabel(x.slice());
 			String label = x.predictedClass() + String.format(java.util.Locale.ROOT, " (%.2f)", x.confidence());
-			stack.setSliceLabel(old == null || old.isBlank() ? label : label + " " + old, x.slice());
+			int[] zt = ImageJReader.zt(imp, x.slice());
+			// every channel of the position: whichever channel is shown, the label is there
+			for (int s : ImageJReader.stackIndices(imp, zt[0], zt[1])) {
+				String old = stack.getSliceLabel(s);
+				stack.setSliceLabel(old == null || old.isBlank() ? label : label + " " + old, s);
+			}
 		}
 		if (imp.getStackSize() == 1) imp.setProperty("Label", stack.getSliceLabel(1));
 	}

@@ -182,9 +182,13 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 			throw new IllegalArgumentException("'" + pathOrTitle + "' is neither a file nor the title of an open image");
 		}
 		if (imp != null) {
-			int s = slice > 0 ? slice : imp.getCurrentSlice();
-			if (s > imp.getStackSize()) throw new IllegalArgumentException(pathOrTitle + " has " + imp.getStackSize() + " slices, not " + s);
-			return c.classify(imp.getTitle(), List.of(ImageJReader.plane(imp, s)), List.of(s)).get(0);
+			// a hyperstack's channels of one (z, t) are one sample, numbered as a file of it is read
+			int s = slice > 0 ? slice : (imp.getT() - 1) * Math.max(1, imp.getNSlices()) + imp.getZ();
+			if (!imp.isHyperStack() && imp.getNChannels() == 1 && imp.getNFrames() == 1) s = slice > 0 ? slice : imp.getCurrentSlice();
+			int n = ImageJReader.sampleCount(imp);
+			if (s > n) throw new IllegalArgumentException(pathOrTitle + " has " + n + " slices" + (n < imp.getStackSize() ? " (z x t)" : "") + ", not " + s);
+			int[] zt = ImageJReader.zt(imp, s);
+			return c.classify(imp.getTitle(), List.of(ImageJReader.sample(imp, zt[0], zt[1])), List.of(s)).get(0);
 		}
 		// read at the model's input size, so a huge plane is reduced while reading, never decoded whole
 		List<ImagePlane> planes = c.read(Path.of(pathOrTitle)).planes();

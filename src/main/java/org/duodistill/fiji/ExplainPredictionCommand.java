@@ -27,9 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plugins > DuoDistill > Explain Prediction: for each slice of the active image, a map of the
- * pixels that moved the class score (the command line's {@code explain}), opened as "Explanation
- * of &lt;title&gt;" and laid over the image, with the peak of each map in a table.
+ * Plugins > DuoDistill > Explain Prediction: for each sample of the active image (each slice; of a
+ * hyperstack each (z, t), its channels together, as Classify Image and the readers take it), a map
+ * of the pixels that moved the class score (the command line's {@code explain}), opened as
+ * "Explanation of &lt;title&gt;" and laid over the image on every channel of its position, with the
+ * peak of each map in a table.
  */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Explain Prediction", headless = true)
 public class ExplainPredictionCommand extends ContextCommand {
@@ -92,6 +94,7 @@ public class ExplainPredictionCommand extends ContextCommand {
 			ExplanationMethod m = ExplanationMethod.parse(method);
 			// an earlier run's files stop the command before the work, not after it
 			if (output != null) ExplanationFiles.checkFree(output.toPath().resolve(ExplanationFiles.CSV), overwrite);
+			// one sample per (z, t), the channels of a position together: what Classify Image classifies
 			ImageData data = ImageJReader.data(image);
 			List<Explanation> ex = explainSlices(c, data, cls, m);
 			if (ex.isEmpty()) {
@@ -106,7 +109,7 @@ public class ExplainPredictionCommand extends ContextCommand {
 			explanation = ExplanationImages.maps(image, ex);
 			if (opacity > 0) ExplanationImages.addOverlay(image, ex, opacity);
 			explanations = ResultTables.explanations(ex);
-			if (ex.size() == image.getStackSize()) ResultTables.addPositions(explanations, image);
+			ResultTables.addSamplePositions(explanations, image);
 			ResultTables.present(explanations, ResultTables.EXPLANATIONS);
 		} catch (IOException | IllegalArgumentException e) {
 			if (log != null) log.error("DuoDistill: " + e.getMessage());
@@ -125,7 +128,7 @@ public class ExplainPredictionCommand extends ContextCommand {
 		List<Explanation> out = new ArrayList<>(n);
 		for (int i = 0; i < n; i++) {
 			if (isCanceled() || IJ.escapePressed()) {
-				if (log != null) log.warn("DuoDistill: cancelled after " + i + " of " + n + " slices");
+				if (log != null) log.warn("DuoDistill: cancelled after " + i + " of " + n + " samples");
 				break;
 			}
 			if (status != null) status.showStatus(i, n, "DuoDistill: explaining slice " + (i + 1) + "/" + n + " (Esc cancels)");

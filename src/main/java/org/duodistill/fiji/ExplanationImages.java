@@ -28,7 +28,8 @@ final class ExplanationImages {
 
 	/**
 	 * "Explanation of &lt;title&gt;": one 32-bit slice per explanation in viridis, 0-1, with the
-	 * original's calibration and (hyper)stack layout, so that positions and slices read the same in both.
+	 * original's calibration and its z and t (one map per (z, t): a position's channels are one
+	 * sample), so that positions read the same in both.
 	 */
 	static ImagePlus maps(ImagePlus original, List<Explanation> explanations) {
 		ImageStack stack = new ImageStack(explanations.get(0).width(), explanations.get(0).height());
@@ -37,8 +38,8 @@ final class ExplanationImages {
 					new FloatProcessor(e.width(), e.height(), e.map().clone()));
 		}
 		ImagePlus imp = new ImagePlus("Explanation of " + original.getTitle(), stack);
-		if (explanations.size() == original.getStackSize() && original.isHyperStack()) {
-			imp.setDimensions(original.getNChannels(), original.getNSlices(), original.getNFrames());
+		if (explanations.size() == original.getNSlices() * original.getNFrames() && original.getNSlices() > 1 && original.getNFrames() > 1) {
+			imp.setDimensions(1, original.getNSlices(), original.getNFrames());
 			imp.setOpenAsHyperStack(true);
 		}
 		if (explanations.get(0).width() == original.getWidth()) imp.setCalibration(original.getCalibration().copy());
@@ -48,8 +49,8 @@ final class ExplanationImages {
 	}
 
 	/**
-	 * Adds each map over its slice of the original as a translucent viridis image (the user's own
-	 * overlay elements stay); returns the overlay.
+	 * Adds each map over its position of the original as a translucent viridis image, shown on every
+	 * channel of a hyperstack's (z, t) (the user's own overlay elements stay); returns the overlay.
 	 */
 	static Overlay addOverlay(ImagePlus original, List<Explanation> explanations, double opacity) {
 		Overlay overlay = original.getOverlay() == null ? new Overlay() : original.getOverlay();
@@ -60,9 +61,9 @@ final class ExplanationImages {
 			roi.setName(ROI_NAME);
 			roi.setOpacity(opacity);
 			roi.setZeroTransparent(true);
-			if (original.isHyperStack()) {
-				int[] czt = original.convertIndexToPosition(e.slice());
-				roi.setPosition(czt[0], czt[1], czt[2]);
+			if (original.isHyperStack() || original.getNChannels() > 1) {
+				int[] zt = org.duodistill.data.ImageJReader.zt(original, e.slice());
+				roi.setPosition(0, zt[0], zt[1]); // channel 0: all channels
 			} else if (stack) {
 				roi.setPosition(e.slice());
 			}

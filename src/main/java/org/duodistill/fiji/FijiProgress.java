@@ -25,11 +25,19 @@ final class FijiProgress implements TrainingListener {
 	private final LogService log;
 	private final Cancelable command;
 	private final List<EpochRecord> epochs = new ArrayList<>();
+	private final LivePlot plot;
 
+	/** A training's progress, with its live plot when there is a screen. */
 	FijiProgress(StatusService status, LogService log, Cancelable command) {
+		this(status, log, command, !FijiEnvironment.headless());
+	}
+
+	/** @param livePlot whether epochs are plotted live (not for a study: its runs would share one plot) */
+	FijiProgress(StatusService status, LogService log, Cancelable command, boolean livePlot) {
 		this.status = status;
 		this.log = log;
 		this.command = command;
+		this.plot = livePlot ? new LivePlot() : null;
 	}
 
 	/** {@link Pipeline#AUTO_COSTS} as Fiji users find the way out: the menu entry, not the command line. */
@@ -108,6 +116,12 @@ final class FijiProgress implements TrainingListener {
 		String b = Double.isNaN(r.valF1B()) ? "" : String.format(Locale.ROOT, ", B: F1 %.3f", r.valF1B());
 		message(String.format(Locale.ROOT, "%s %s epoch %d: loss %.4f, validation accuracy %.3f, macro-F1 %.3f%s", r.model(), r.stage(),
 				r.epoch(), r.loss(), r.valAccA(), r.valF1A(), b));
+		if (plot != null) plot.update(epochs);
+	}
+
+	/** The run's live plot, null when headless. */
+	LivePlot livePlot() {
+		return plot;
 	}
 
 	@Override

@@ -73,14 +73,17 @@ public final class ResultTables {
 		return rt;
 	}
 
-	/** Hyperstacks: channel, z and frame of each row's plane (rows in stack order) next to the stack index. */
-	public static void addPositions(ResultsTable rt, ij.ImagePlus imp) {
+	/**
+	 * Hyperstacks read by (z, t) (see {@link org.duodistill.data.ImageJReader#data}): the z and frame of
+	 * each row's sample, found from its {@code slice} (the sample number), and how many channels it holds.
+	 */
+	public static void addSamplePositions(ResultsTable rt, ij.ImagePlus imp) {
 		if (!imp.isHyperStack() && imp.getNChannels() == 1 && imp.getNFrames() == 1) return;
 		for (int row = 0; row < rt.size(); row++) {
-			int[] czt = imp.convertIndexToPosition(row + 1);
-			rt.setValue("channel", row, czt[0]);
-			rt.setValue("z", row, czt[1]);
-			rt.setValue("frame", row, czt[2]);
+			int[] zt = org.duodistill.data.ImageJReader.zt(imp, (int) rt.getValue("slice", row));
+			rt.setValue("z", row, zt[0]);
+			rt.setValue("frame", row, zt[1]);
+			rt.setValue("channels", row, org.duodistill.data.ImageJReader.stackIndices(imp, zt[0], zt[1]).length);
 		}
 	}
 

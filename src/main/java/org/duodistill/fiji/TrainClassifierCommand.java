@@ -1,21 +1,13 @@
 package org.duodistill.fiji;
 
 import ai.djl.Device;
-import ij.IJ;
 import ij.measure.ResultsTable;
-import org.duodistill.data.DatasetException;
-import org.duodistill.data.ImageReaders;
 import org.duodistill.model.Architectures;
-import org.duodistill.model.Engines;
-import org.duodistill.hub.HubCancelledException;
 import org.duodistill.hub.HubRepoId;
 import org.duodistill.hub.HubSettings;
 import org.duodistill.train.Method;
 import org.duodistill.train.TeacherCatalogue;
 import org.duodistill.train.TeacherSource;
-import org.duodistill.train.TrainResult;
-import org.duodistill.train.TrainingDiverged;
-import org.duodistill.train.TrainingJob;
 import org.duodistill.train.TrainingOptions;
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
@@ -27,11 +19,8 @@ import org.scijava.plugin.Plugin;
 import org.scijava.widget.FileWidget;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** Plugins > DuoDistill > Train Classifier...: a labelled folder or CSV in, a model folder out. */
 @Plugin(type = Command.class, menuPath = "Plugins>DuoDistill>Train Classifier...", headless = true)
@@ -154,44 +143,47 @@ public class TrainClassifierCommand extends SlicingCommand {
 			return;
 		}
 		cached_teachers = null; // shown in the dialog only: null keeps it (it changes with the cache) out of recorded macros
-		String teacherSource = null;
+		TrainSettings s;
 		try {
-			teacherSource = teacherValue();
-			TeacherSource source = TeacherSource.parse(teacherSource); // a malformed hf-hub: reference stops here, before any work
-			String student = studentValue(teacherSource);
-			TrainingOptions options = TrainingOptions.defaults().withMethod(Method.parse(method)).withEpochs(epochs).withBatch(batch)
-					.withLearningRate(lr).withSeed(seed).withTrainFraction(train_fraction).withHorizontalFlip(hflip)
-					.withTeacherChannels(TrainingOptions.TeacherChannels.parse(teacher_channels == null ? "sum" : teacher_channels))
-					// null: neither given nor remembered (a script that leaves it out): the command line's default
-					.withCalibrate(TrainingOptions.calibrates(calibrate == null ? "temperature" : calibrate));
-			Engines.configure(0);
-			Device d = Engines.device(device);
-			FijiProgress progress = new FijiProgress(status, log, this);
-			IJ.resetEscape();
-			TrainingJob.Request request = new TrainingJob.Request(data.toPath(), output.toPath(), teacherSource,
-					source.isAuto() ? teacher_arch : null, student, size, options, d, overwrite, ImageReaders.standard(), slicePolicy());
-			TrainResult r = TrainingJob.run(request, progress);
-			training = ResultTables.training(progress.epochs());
-			ResultTables.present(training, ResultTables.TRAINING);
-			if (r.testMetrics() != null) ResultTables.present(ResultTables.metrics(r.testMetrics(), r.model().classes()), ResultTables.METRICS);
-			Path folder = output.toPath();
-			TrainingFigures.save(folder, progress.epochs(), r);
-			summary = String.format(Locale.ROOT, "%s: %s, %s accuracy %.3f, macro-F1 %.3f%s", folder, r.model().spec().describe(),
-					r.evaluatedOn(), r.testMetrics() == null ? Double.NaN : r.testMetrics().accuracy(),
-					r.testMetrics() == null ? Double.NaN : r.testMetrics().macroF1(),
-					r.cancelled() ? " (cancelled; kept the best checkpoint, epoch " + r.bestEpoch() + ")" : "");
-			progress.message(summary);
-			if (status != null) status.showStatus(summary);
-		} catch (HubCancelledException e) {
-			// Esc or the command's cancel during the download: nothing was trained, nothing half-downloaded is kept
-			fail("cancelled while downloading the teacher " + teacherSource + "; nothing was trained and nothing partial was kept in the"
-					+ " Hugging Face cache");
-		} catch (DatasetException | IOException | IllegalArgumentException | TrainingDiverged e) {
-			// IOException includes HubException: 401 (HF_TOKEN), 404, offline without a cached copy, in one line naming the repo
+			s = settings();
+			s.check();
+		} catch (IllegalArgumentException e) {
 			fail(e.getMessage());
-		} finally {
-			IJ.resetEscape();
+			return;
 		}
+		FijiTraining.Outcome o = FijiTraining.run(s, false, status, log, this);
+		if (o.failure() != null) {
+			fail(o.failure());
+			return;
+		}
+		summary = o.summary();
+		training = o.training();
+	}
+
+	/** The run's settings from this dialog's values (the advanced command adds the method's options). */
+	TrainSettings settings() {
+		TrainSettings s = new TrainSettings();
+		s.data = data;
+		s.output = output;
+		s.method = method;
+		s.teacher = teacherValue();
+		TeacherSource.parse(s.teacher); // a malformed hf-hub: reference stops here, before any work
+		s.teacherArch = TeacherSource.parse(s.teacher).isAuto() ? teacher_arch : null;
+		s.studentArch = studentValue(s.teacher);
+		// null: neither given nor remembered (a script that leaves it out): the command line's default
+		s.teacherChannels = teacher_channels == null ? "sum" : teacher_channels;
+		s.calibrate = calibrate == null ? "temperature" : calibrate;
+		s.size = size;
+		s.epochs = epochs;
+		s.batch = batch;
+		s.lr = lr;
+		s.seed = seed;
+		s.trainFraction = train_fraction;
+		s.device = device;
+		s.hflip = hflip;
+		s.overwrite = overwrite;
+		s.slices = slicePolicy();
+		return s;
 	}
 
 	/**

@@ -50,9 +50,15 @@ public final class Study {
 			TrainingOptions base, int teacherEpochs, String teacher, String teacherArch, String studentArch, Device device,
 			SlicePolicy slices) {}
 
+	/** The command line's and Fiji's defaults: every method, four training fractions, three seeds. */
+	public static final String DEFAULT_METHODS = "random,single-ws,ws-ema,kd,dual-skd,teacher";
+	public static final String DEFAULT_FRACTIONS = "0.1,0.25,0.5,1";
+	public static final String DEFAULT_SEEDS = "1,2,3";
+
 	private final Config config;
 	private final Path csv;
 	private final TrainingListener listener;
+	private boolean stopped;
 
 	public Study(Config config, Path outputDir, TrainingListener listener) throws IOException {
 		this.config = config;
@@ -61,19 +67,26 @@ public final class Study {
 		this.listener = listener;
 	}
 
-	/** Runs what {@code study.csv} does not have yet; returns every row of this dataset and teacher. */
+	/**
+	 * Runs what {@code study.csv} does not have yet; returns every row of this dataset and teacher.
+	 * When the listener reports cancelled, the study stops before the next run; a run stopped part way
+	 * is not recorded (its figures would be a shorter run's), so a rerun does it again.
+	 */
 	public List<StudyRow> run() throws IOException, DatasetException {
 		Set<String> done = new HashSet<>();
 		for (StudyRow r : read(csv)) done.add(r.key());
 		String teacherName = teacherName();
+		seeds:
 		for (long seed : config.seeds()) {
 			if (allDone(done, teacherName, seed)) continue;
+			if (stopped = listener.isCancelled()) break;
 			TrainingOptions base = config.base().withSeed(seed).withTrainFraction(1);
 			Dataset full = TrainingJob.loadDataset(config.data(), config.size(), ImageReaders.standard(), config.slices(), base, listener);
 			Teacher teacher;
 			try (Pipeline p = new Pipeline(full, base.withEpochs(config.teacherEpochs()), config.device(), listener)) {
 				teacher = p.prepareTeacher(config.teacher(), config.teacherArch(), config.size());
 			}
+			if (stopped = listener.isCancelled()) break;
 			for (double fraction : config.fractions()) {
 				Dataset ds = Splitter.subsampleTraining(full, fraction, seed);
 				// A teacher that does not know these classes is fine-tuned on the fraction for KD; the
@@ -81,8 +94,13 @@ public final class Study {
 				Teacher forKd = teacher;
 				for (StudyVariant v : ordered(config.variants())) {
 					if (done.contains(StudyRow.key(config.name(), teacherName, seed, fraction, v.label()))) continue;
+					if (stopped = listener.isCancelled()) break seeds;
 					listener.message(String.format(java.util.Locale.ROOT, "study %s: seed %d, fraction %.2f, %s", config.name(), seed, fraction, v.label()));
 					Run run = runOne(ds, v.method() == Method.KD ? forKd : teacher, v, seed, fraction, teacherName);
+					if (run.result().cancelled()) {
+						stopped = true;
+						break seeds;
+					}
 					if (v.method() == Method.TEACHER && !teacher.trainedOnClasses() && v.changes().isEmpty()) forKd = run.asTeacher(teacher);
 					append(run.row());
 					done.add(run.row().key());
@@ -92,6 +110,11 @@ public final class Study {
 		List<StudyRow> mine = new ArrayList<>();
 		for (StudyRow r : read(csv)) if (r.dataset().equals(config.name()) && r.teacher().equals(teacherName)) mine.add(r);
 		return mine;
+	}
+
+	/** Whether the last {@link #run} stopped early because it was cancelled. */
+	public boolean stopped() {
+		return stopped;
 	}
 
 	private boolean allDone(Set<String> done, String teacherName, long seed) {

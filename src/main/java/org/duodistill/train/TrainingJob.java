@@ -74,6 +74,34 @@ public final class TrainingJob {
 		return checkpointFolder(output).resolve("run.json");
 	}
 
+	/**
+	 * The arguments a checkpointed run was started with (run.json, the command line's form, starting
+	 * with {@code train}), or null when {@code output} has no run to resume.
+	 */
+	public static List<String> runArguments(Path output) throws IOException {
+		Path file = runArgumentsFile(output);
+		if (!Files.isRegularFile(file)) return null;
+		List<String> out = new java.util.ArrayList<>();
+		try {
+			for (com.google.gson.JsonElement e : com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonArray()) out.add(e.getAsString());
+		} catch (RuntimeException e) {
+			throw new IOException(file + ": not a run's arguments (" + e.getMessage() + ")", e);
+		}
+		return out;
+	}
+
+	/** True when {@code output} holds a model whose run was cancelled (model.json says so). */
+	static boolean isCancelledModel(Path output) {
+		Path json = output.resolve(ModelFolder.MODEL_JSON);
+		if (!Files.isRegularFile(json)) return false;
+		try {
+			var o = com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject();
+			return o.has("cancelled") && o.get("cancelled").getAsBoolean();
+		} catch (IOException | RuntimeException e) {
+			return false;
+		}
+	}
+
 	/** The hidden folder beside the output that holds a run's checkpoints until the model is written. */
 	public static Path checkpointFolder(Path output) {
 		return ModelFolder.hiddenSibling(output, ".checkpoint");
@@ -85,6 +113,11 @@ public final class TrainingJob {
 	 */
 	public static TrainResult run(Request r, TrainingListener listener, int divergenceRetries, int checkpointEvery, boolean resume,
 			List<String> runArguments) throws IOException, DatasetException {
+		// a cancelled run wrote its best epoch and kept its checkpoints: resuming replaces that model
+		if (resume && !r.overwrite() && isCancelledModel(r.output())) {
+			r = new Request(r.data(), r.output(), r.teacher(), r.teacherArch(), r.studentArch(), r.size(), r.options(), r.device(), true,
+					r.readers(), r.slices());
+		}
 		ModelFolder.checkWritable(r.output().toAbsolutePath(), r.overwrite());
 		try (org.duodistill.model.OutputLock lock = org.duodistill.model.OutputLock.acquire(r.output(), listener::message)) {
 			Path folder = checkpointFolder(r.output());
@@ -99,7 +132,12 @@ public final class TrainingJob {
 					}
 				}
 				TrainResult result = attempts(r, listener, divergenceRetries, checkpointEvery, resume, folder);
-				ModelFolder.deleteTree(folder);
+				if (result.cancelled() && Checkpoints.any(folder)) {
+					listener.message("cancelled: the model of the best finished epoch is written and the checkpoints in " + folder
+							+ " are kept; continue with train --resume " + r.output() + " (Fiji: Resume Training...)");
+				} else {
+					ModelFolder.deleteTree(folder);
+				}
 				return result;
 			} catch (Throwable t) {
 				// A run stopped by its environment (a full disk, memory) keeps what it checkpointed, to be resumed

@@ -109,25 +109,6 @@ class ImageJFormatsTest {
 	}
 
 	@Test
-	void aHyperstackGivesOnePlanePerChannelSliceAndFrame() throws Exception {
-		ImageStack st = new ImageStack(W, H);
-		for (int i = 0; i < 2 * 3 * 2; i++) {
-			ShortProcessor sp = new ShortProcessor(W, H);
-			sp.set(i * 100);
-			st.addSlice(sp);
-		}
-		ImagePlus imp = new ImagePlus("hyper", st);
-		imp.setDimensions(2, 3, 2);
-		imp.setOpenAsHyperStack(true);
-		Path f = dir.resolve("hyper.tif");
-		new FileSaver(imp).saveAsTiffStack(f.toString());
-		ImageData d = read(f);
-		assertEquals(12, d.planes().size());
-		assertEquals(1100f, d.planes().get(11).pixels()[0]);
-		assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12), d.sliceNumbers());
-	}
-
-	@Test
 	void aColourPaletteBecomesRgbAndAnInvertingLutIsInverted() throws Exception {
 		byte[] r = new byte[256];
 		byte[] g = new byte[256];

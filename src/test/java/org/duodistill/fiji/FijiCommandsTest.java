@@ -8,6 +8,7 @@ import org.duodistill.infer.Calibration;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
 import org.duodistill.model.SavedModel;
+import org.duodistill.train.TrainingJob;
 import org.duodistill.train.TrainingOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,19 +134,33 @@ class FijiCommandsTest {
 				System.getProperty("dd.results"));
 	}
 
+	/**
+	 * The channels of one (z, t) are one sample, as when any reader reads the file: a 3-channel
+	 * hyperstack gives one row per (z, t), the same predictions as the file ImageJ saved of it.
+	 */
 	@Test
-	void hyperstacksReportChannelZAndFrame() throws Exception {
+	void aThreeChannelHyperstackGivesOneRowPerZAndT() throws Exception {
 		ImageStack stack = new ImageStack(64, 64);
-		for (int i = 0; i < 4; i++) stack.addSlice(IJ.openImage(FijiTestData.sample("axial", 30 + i).toString()).getProcessor().convertToFloat());
+		for (int i = 0; i < 12; i++) stack.addSlice(IJ.openImage(FijiTestData.sample(i % 2 == 0 ? "axial" : "coronal", 30 + i).toString()).getProcessor());
 		ImagePlus imp = new ImagePlus("hyper", stack);
-		imp.setDimensions(2, 2, 1);
+		imp.setDimensions(3, 2, 2);
 		imp.setOpenAsHyperStack(true);
+		imp = new ij.CompositeImage(imp, IJ.COMPOSITE);
 		ResultsTable rt = (ResultsTable) commands.run(ClassifyImageCommand.class, true, "image", imp, "model", model.toFile(),
-				"label_slices", false, "device", "cpu").get().getOutput("predictions");
-		assertEquals(4, rt.size());
-		assertEquals(2, (int) rt.getValue("channel", 1));
-		assertEquals(1, (int) rt.getValue("z", 1));
-		assertEquals(2, (int) rt.getValue("z", 2));
+				"label_slices", true, "device", "cpu").get().getOutput("predictions");
+		assertEquals(4, rt.size(), "one row per (z, t), not per channel");
+		assertEquals(List.of(1, 2, 1, 2), List.of((int) rt.getValue("z", 0), (int) rt.getValue("z", 1), (int) rt.getValue("z", 2), (int) rt.getValue("z", 3)));
+		assertEquals(List.of(1, 1, 2, 2), List.of((int) rt.getValue("frame", 0), (int) rt.getValue("frame", 1), (int) rt.getValue("frame", 2), (int) rt.getValue("frame", 3)));
+		assertEquals(3, (int) rt.getValue("channels", 3));
+		// every channel of (z=2, t=2) carries the label of row 4
+		for (int s = 10; s <= 12; s++) assertTrue(imp.getStack().getSliceLabel(s).startsWith(rt.getStringValue("predicted", 3)), imp.getStack().getSliceLabel(s));
+		Path tif = dir.resolve("hyper.tif");
+		assertTrue(new ij.io.FileSaver(imp).saveAsTiff(tif.toString()));
+		try (var c = org.duodistill.infer.Classifier.open(model, Engines.device("cpu"))) {
+			var fromFile = c.classify(tif);
+			assertEquals(4, fromFile.size());
+			for (int r = 0; r < 4; r++) assertEquals(fromFile.get(r).confidence(), rt.getValue("confidence", r), 1e-5, "row " + r);
+		}
 	}
 
 	@Test
@@ -261,7 +276,7 @@ class FijiCommandsTest {
 
 	/** Cancel mid-epoch: the run stops between batches, keeps the best finished epoch and says so. */
 	@Test
-	void cancellingTrainingKeepsTheBestCheckpoint() throws Exception {
+	void cancellingTrainingKeepsTheBestCheckpointAndLeavesTheRunResumable() throws Exception {
 		ModuleService modules = context.service(ModuleService.class);
 		LogService log = context.service(LogService.class);
 		CommandInfo info = commands.getCommand(TrainClassifierCommand.class);
@@ -292,6 +307,19 @@ class FijiCommandsTest {
 		ResultsTable t = (ResultsTable) module.getOutput("training");
 		assertTrue(t.size() < 12, "stopped early: " + t.size() + " epochs");
 		assertEquals("student", t.getStringValue("model", t.size() - 1));
+
+		// the run stays resumable: Resume Training... continues it to the model of an uninterrupted run
+		assertTrue(Files.isRegularFile(TrainingJob.runArgumentsFile(out)), "cancel keeps the checkpoints");
+		CommandModule resumed = commands.run(ResumeTrainingCommand.class, true, "model", out.toFile()).get(5, TimeUnit.MINUTES);
+		assertFalse(resumed.isCanceled(), String.valueOf(resumed.getCancelReason()));
+		assertTrue(Files.readString(out.resolve("model.json")).contains("\"cancelled\": false"), "the cancelled model is replaced");
+		assertFalse(Files.exists(TrainingJob.checkpointFolder(out)), "checkpoints are removed once the model is written");
+		Path whole = dir.resolve("not-cancelled");
+		assertFalse(commands.run(TrainClassifierCommand.class, true, trainInputs(whole, 6)).get(5, TimeUnit.MINUTES).isCanceled());
+		var a = org.duodistill.model.SafeTensors.read(whole.resolve("weights.safetensors"));
+		var b = org.duodistill.model.SafeTensors.read(out.resolve("weights.safetensors"));
+		for (String k : a.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k).data(), b.get(k).data(), k);
+		assertEquals(Files.readAllLines(whole.resolve("history.csv")).size(), Files.readAllLines(out.resolve("history.csv")).size());
 	}
 
 	@Test

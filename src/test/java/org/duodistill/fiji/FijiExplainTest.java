@@ -182,25 +182,41 @@ class FijiExplainTest {
 		assertEquals(rt.getValue("peak_x", 2), results.getValue("peak_x", 2));
 	}
 
+	/**
+	 * A 3-channel hyperstack is explained as Classify Image classifies it: one map per (z, t), its channels
+	 * together, laid over every channel of its position; the rows are Classify Image's rows.
+	 */
 	@Test
-	void aHyperstacksMapsKeepItsChannelsAndSlicesAndSoDoTheOverlayAndTheTable() throws Exception {
+	void aHyperstackGetsOneMapPerZAndTLikeClassifyImageOverAllItsChannels() throws Exception {
 		ImageStack stack = new ImageStack(64, 64);
-		for (int i = 0; i < 4; i++) stack.addSlice(IJ.openImage(FijiTestData.sample("axial", 30 + i).toString()).getProcessor().convertToFloat());
+		// c fastest, then z, then t: 3 channels x 2 z x 2 t, each (z, t) from a different sample
+		for (int i = 0; i < 12; i++) {
+			String cls = FijiTestData.CLASSES.get(i / 3 % 3);
+			stack.addSlice(IJ.openImage(FijiTestData.sample(cls, 30 + i).toString()).getProcessor().convertToFloat());
+		}
 		ImagePlus imp = new ImagePlus("hyper", stack);
-		imp.setDimensions(2, 2, 1);
+		imp.setDimensions(3, 2, 2);
 		imp.setOpenAsHyperStack(true);
 		CommandModule m = explain("image", imp);
 		assertFalse(m.isCanceled(), String.valueOf(m.getCancelReason()));
 		ImagePlus maps = (ImagePlus) m.getOutput("explanation");
-		assertTrue(maps.isHyperStack());
-		assertArrayEquals(imp.getDimensions(), maps.getDimensions());
+		assertArrayEquals(new int[] {64, 64, 1, 2, 2}, maps.getDimensions(), "one map per (z, t), the hyperstack's z and t");
 		Set<String> positions = new HashSet<>();
 		for (Roi r : imp.getOverlay().toArray()) positions.add(r.getCPosition() + "," + r.getZPosition() + "," + r.getTPosition());
-		assertEquals(Set.of("1,1,1", "2,1,1", "1,2,1", "2,2,1"), positions);
+		assertEquals(Set.of("0,1,1", "0,2,1", "0,1,2", "0,2,2"), positions, "each map over all channels (0) of its (z, t)");
 		ResultsTable rt = (ResultsTable) m.getOutput("explanations");
-		assertEquals(4, rt.size());
-		assertEquals(2, (int) rt.getValue("channel", 1));
-		assertEquals(2, (int) rt.getValue("z", 2));
+		assertEquals(4, rt.size(), "one row per (z, t), not per channel");
+		assertEquals(2, (int) rt.getValue("z", 1));
+		assertEquals(2, (int) rt.getValue("frame", 2));
+		assertEquals(3, (int) rt.getValue("channels", 0));
+		ResultsTable classified = (ResultsTable) commands.run(ClassifyImageCommand.class, true, "image", imp, "model", model.toFile(),
+				"label_slices", false, "device", "cpu").get().getOutput("predictions");
+		assertEquals(classified.size(), rt.size());
+		for (int row = 0; row < rt.size(); row++) {
+			assertEquals(classified.getValue("slice", row), rt.getValue("slice", row));
+			assertEquals(classified.getStringValue("predicted", row), rt.getStringValue("predicted", row));
+			assertEquals(classified.getValue("confidence", row), rt.getValue("confidence", row), 1e-5);
+		}
 	}
 
 	@Test

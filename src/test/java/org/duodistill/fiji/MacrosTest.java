@@ -163,7 +163,7 @@ class MacrosTest {
 
 	@Test
 	void sliceOptionsAreMacroKeysOfTheCommandsThatReadDatasets() {
-		for (String label : List.of("Train Classifier...", "Inspect Dataset...")) {
+		for (String label : List.of("Train Classifier...", "Inspect Dataset...", "Compare Methods...")) {
 			assertTrue(commandKeys.get(label).containsAll(List.of("plane", "slice_axis", "slice_step", "central_slices", "skip_empty")),
 					label + " " + commandKeys.get(label));
 		}
@@ -243,6 +243,37 @@ class MacrosTest {
 		bad.run("run(\"DuoDistill Macro Extensions\");\nExt.classify(\"" + image + "\", c, p);", "");
 		// With errors not ignored ImageJ shows this message and aborts the macro; here it is recorded.
 		assertTrue(bad.getErrorMessage() != null && bad.getErrorMessage().contains("Ext.loadModel"), bad.getErrorMessage());
+	}
+
+	/** On an open hyperstack, Ext.classify takes the channels of the current (z, t) together, as the file's sample of that position. */
+	@Test
+	void extClassifyOnAnOpenHyperstackTakesTheChannelsOfTheCurrentPosition() throws Exception {
+		ij.ImageStack stack = new ij.ImageStack(64, 64);
+		for (int i = 0; i < 6; i++) stack.addSlice(ij.IJ.openImage(FijiTestData.sample(i < 3 ? "axial" : "sagittal", 40 + i).toString()).getProcessor());
+		ij.ImagePlus imp = new ij.ImagePlus("hyper", stack);
+		imp.setDimensions(3, 2, 1);
+		Path tif = dir.resolve("hyper3c.tif");
+		assertTrue(new ij.io.FileSaver(imp).saveAsTiff(tif.toString()));
+		String code = String.join("\n",
+				"run(\"DuoDistill Macro Extensions\");",
+				"Ext.loadModel(\"" + model + "\");",
+				"open(\"" + tif + "\");",
+				"Stack.setPosition(2, 2, 1);",
+				"Ext.classify(getTitle(), cls, conf);",
+				"Ext.classifySlice(\"" + tif + "\", 2, cls2, conf2);",
+				"Ext.classifySlice(getTitle(), 1, cls3, conf3);",
+				"Ext.classifySlice(\"" + tif + "\", 1, cls4, conf4);",
+				"call(\"java.lang.System.setProperty\", \"dd.hyper\", d2s(conf, 6) + \"|\" + d2s(conf2, 6) + \"|\" + d2s(conf3, 6) + \"|\" + d2s(conf4, 6));",
+				"close();",
+				"Ext.unloadModel();");
+		Interpreter interp = new Interpreter();
+		interp.setIgnoreErrors(true);
+		interp.run(code, "");
+		assertEquals(null, interp.getErrorMessage());
+		String[] conf = System.getProperty("dd.hyper").split("\\|");
+		assertEquals(Double.parseDouble(conf[1]), Double.parseDouble(conf[0]), 1e-5, "the open image at z=2 is the file's sample 2");
+		assertEquals(Double.parseDouble(conf[3]), Double.parseDouble(conf[2]), 1e-5, "sample 1 of the open image is the file's sample 1");
+		assertTrue(!conf[0].equals(conf[2]), "the two positions are different samples: " + String.join("|", conf));
 	}
 
 	@Test
