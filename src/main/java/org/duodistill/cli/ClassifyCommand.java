@@ -5,34 +5,64 @@ import org.duodistill.data.SkippedFile;
 import org.duodistill.infer.Classifier;
 import org.duodistill.infer.FolderClassification;
 import org.duodistill.infer.Prediction;
-import org.duodistill.model.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /** {@code classify}: one CSV row per image or slice: {@code file,slice,predicted,confidence,p_<class>...}. */
-final class ClassifyCommand {
-	private ClassifyCommand() {}
+@Command(name = "classify", customSynopsis = "duodistill classify --model MODEL_DIR --input FILE|DIR [OPTIONS]",
+		description = {"Classifies an image or every image under a folder, as CSV.",
+				"One row per image or slice, on stdout or in --output; unreadable files are skipped and listed on stderr."})
+final class ClassifyCommand implements Callable<Integer> {
+	private final Streams io;
 
-	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-		Args a = new Args(argv, 1, Set.of("model", "input", "output", "device", "threads"), Set.of("overwrite"));
-		Path model = Path.of(a.required("model"));
-		Path input = Path.of(a.required("input"));
-		String output = a.get("output", null);
-		if (output != null) OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
-		Main.configureEngine(a);
-		List<Path> files = FolderClassification.files(input);
+	@Mixin HelpOption help;
+
+	@Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "a model folder written by train")
+	String model;
+
+	@Option(names = "--input", paramLabel = "FILE|DIR", required = true, description = "an image, stack or volume, or a folder searched recursively")
+	String input;
+
+	@Option(names = "--output", paramLabel = "FILE.csv", description = "write the CSV here (default: stdout)")
+	String output;
+
+	@Option(names = "--overwrite", description = "replace an existing --output file")
+	boolean overwrite;
+
+	@Mixin EngineOptions engine;
+
+	@Mixin Presentation presentation;
+
+	ClassifyCommand(Streams io) {
+		this.io = io;
+	}
+
+	@Override
+	public Integer call() throws UsageException, IOException {
+		Path inputPath = CommandLines.path(input, "--input");
+		if (output != null) OutputFiles.checkWritable(Path.of(output), overwrite);
+		var device = engine.configure();
+		List<Path> files = FolderClassification.files(inputPath);
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;
 		FolderClassification.Result result;
-		try (Classifier c = Classifier.open(model, Engines.device(a.get("device", "auto")))) {
+		StatusLine status = presentation.statusLine(io);
+		ProgressTask progress = status.task("classify", files.size(), "files");
+		try (Classifier c = Classifier.open(CommandLines.path(model, "--model"), device)) {
 			StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
 			for (String name : c.classNames()) header.append(',').append(Csv.field("p_" + name));
 			csv.append(header).append('\n');
-			result = FolderClassification.run(c, files, null, null);
+			// told before each file: the count of files done is one less
+			result = FolderClassification.run(c, files, (i, n, f) -> progress.update(i - 1, f.getFileName().toString()), null);
+			progress.complete();
+		} finally {
+			progress.finish();
 		}
 		for (Prediction p : result.predictions()) {
 			csv.append(Csv.field(p.source())).append(',').append(p.slice()).append(',').append(Csv.field(p.predictedClass()))
@@ -41,14 +71,14 @@ final class ClassifyCommand {
 			csv.append('\n');
 			rows++;
 		}
-		for (SkippedFile s : result.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
+		for (SkippedFile s : result.skipped()) status.println("skipped " + s.file() + ": " + s.reason());
 		int failed = result.skipped().size();
-		if (rows == 0) throw new IllegalArgumentException(input + ": no readable images (" + failed + " file(s) skipped)");
+		if (rows == 0) throw new IllegalArgumentException(inputPath + ": no readable images (" + failed + " file(s) skipped)");
 		if (output == null) {
-			out.print(csv);
+			io.out().print(csv);
 		} else {
 			OutputFiles.writeAtomically(Path.of(output), csv.toString());
-			out.println(output + ": " + rows + " prediction(s)" + (failed > 0 ? ", " + failed + " file(s) skipped" : ""));
+			io.out().println(output + ": " + rows + " prediction(s)" + (failed > 0 ? ", " + failed + " file(s) skipped" : ""));
 		}
 		return 0;
 	}

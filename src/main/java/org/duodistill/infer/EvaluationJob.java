@@ -49,8 +49,14 @@ public final class EvaluationJob {
 	}
 
 	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers) throws IOException, DatasetException {
+		return run(modelDir, data, device, readers, null);
+	}
+
+	/** @param reading told after each file of {@code data} is read; null: nothing */
+	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, DatasetLoader.ReadProgress reading)
+			throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
-		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).load(data, false);
+		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).withReadProgress(reading).load(data, false);
 		checkClasses(model, ds.classes(), data);
 		List<Sample> samples = ds.split(Split.TEST).isEmpty() ? ds.samples() : ds.split(Split.TEST);
 		if (samples.isEmpty()) throw new DatasetException(data + ": no usable labelled images");

@@ -1,7 +1,6 @@
 package org.duodistill.spark;
 
 import org.apache.spark.sql.SparkSession;
-import org.duodistill.cli.Args;
 import org.duodistill.cli.UsageException;
 
 /** The options every Spark command shares: device, libtorch threads per task, and how finely the files are split into tasks. */
@@ -9,16 +8,9 @@ record JobSettings(String device, int threads, int partitionsOption, int paralle
 	/** Files per task when --partitions is not given: enough tasks to balance, few enough that per-task overhead stays small. */
 	static final int FILES_PER_TASK = 64;
 
-	static JobSettings of(SparkSession spark, Args a) throws UsageException {
-		String device = a.get("device", "auto");
-		if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
-			throw new UsageException("--device must be auto, cpu or gpu, got '" + device + "'");
-		}
-		int threads = a.integer("threads", 0);
-		if (threads < 0) throw new UsageException("--threads must be >= 0");
-		int partitions = a.integer("partitions", 0);
-		if (partitions < 0) throw new UsageException("--partitions must be >= 0");
-		return new JobSettings(device, threads, partitions, spark.sparkContext().defaultParallelism());
+	static JobSettings of(SparkSession spark, JobOptions o) throws UsageException {
+		o.check();
+		return new JobSettings(o.device, o.threads, o.partitions, spark.sparkContext().defaultParallelism());
 	}
 
 	/** One task per core at least, at most FILES_PER_TASK files per task, never more tasks than files. */

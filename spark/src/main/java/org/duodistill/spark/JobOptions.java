@@ -1,0 +1,29 @@
+package org.duodistill.spark;
+
+import org.duodistill.cli.UsageException;
+import picocli.CommandLine.Option;
+
+/** The options every Spark command shares: where Spark runs, the device, libtorch threads per task, how finely the files are split. */
+final class JobOptions {
+	@Option(names = "--master", paramLabel = "local[*]|URL", description = "Spark's master (default: what spark-submit says, else local[*]: every core of this machine)")
+	String master;
+
+	@Option(names = "--device", paramLabel = "auto|cpu|gpu", defaultValue = "auto", description = "where each executor runs the model (default: ${DEFAULT-VALUE})")
+	String device = "auto";
+
+	@Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "libtorch threads per task (default: 0, the executor's cores per task)")
+	int threads;
+
+	@Option(names = "--partitions", paramLabel = "N", defaultValue = "0",
+			description = "tasks to split the files into (default: 0, one per core at least, at most " + JobSettings.FILES_PER_TASK + " files each)")
+	int partitions;
+
+	/** What can be checked without Spark. */
+	void check() throws UsageException {
+		if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
+			throw new UsageException("--device must be auto, cpu or gpu, got '" + device + "'");
+		}
+		if (threads < 0) throw new UsageException("--threads must be >= 0");
+		if (partitions < 0) throw new UsageException("--partitions must be >= 0");
+	}
+}
