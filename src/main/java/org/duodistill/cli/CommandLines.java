@@ -54,7 +54,10 @@ public final class CommandLines {
 				word = "unexpected argument '" + first + "'";
 			}
 			List<String> suggestions = new ArrayList<>();
-			for (String s : u.getSuggestions()) if (!s.equals("help") && !suggestions.contains(s)) suggestions.add(s);
+			for (String s : u.getSuggestions()) {
+				String said = s.startsWith("-") ? s : "'" + s + "'";
+				if (!s.equals("help") && !suggestions.contains(said)) suggestions.add(said);
+			}
 			if (!suggestions.isEmpty()) word += "; did you mean " + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size()))) + "?";
 			return word;
 		}

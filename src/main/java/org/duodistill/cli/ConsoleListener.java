@@ -39,14 +39,20 @@ final class ConsoleListener implements TrainingListener, AutoCloseable {
 		}
 	}
 
+	/** Before each batch: the first of an epoch starts its progress, so the rate counts from there. */
 	@Override
-	public synchronized void trained(String model, String stage, int epochNumber, int batch, int batches, double loss) {
+	public synchronized void batch(String model, String stage, int epochNumber, int batch, int batches) {
 		String key = model + " " + stage + " epoch " + epochNumber;
 		if (!key.equals(epochKey)) {
 			if (epoch != null) epoch.finish();
 			epoch = status.task(key, batches, "batches");
 			epochKey = key;
 		}
+	}
+
+	@Override
+	public synchronized void trained(String model, String stage, int epochNumber, int batch, int batches, double loss) {
+		batch(model, stage, epochNumber, batch, batches);
 		epoch.update(batch, String.format(Locale.ROOT, "loss %.4f", loss));
 	}
 

@@ -16,7 +16,8 @@ public final class ProgressTask {
 	private final long start;
 	private long done;
 	private String detail = "";
-	private long lastDraw = Long.MIN_VALUE;
+	private long lastDraw;
+	private boolean drawn;
 	private long lastLine;
 	private boolean printedLine;
 	private boolean finished;
@@ -37,7 +38,8 @@ public final class ProgressTask {
 		this.detail = detail == null ? "" : detail;
 		long now = status.now();
 		if (status.mode() == StatusLine.Mode.BAR) {
-			if (now - lastDraw >= StatusLine.REDRAW_NANOS || done == total) {
+			if (!drawn || now - lastDraw >= StatusLine.REDRAW_NANOS || done == total) {
+				drawn = true;
 				lastDraw = now;
 				status.draw(barText(now));
 			}
@@ -59,7 +61,7 @@ public final class ProgressTask {
 		finished = true;
 		long now = status.now();
 		if (status.mode() == StatusLine.Mode.BAR) {
-			if (lastDraw == Long.MIN_VALUE && done == 0) return; // never shown: nothing to close
+			if (!drawn) return; // never shown: nothing to close
 			detail = "";
 			status.draw(barText(now) + " in " + duration((now - start) / 1e9));
 			status.keep();

@@ -129,6 +129,7 @@ public final class DatasetLoader {
 		int done = 0;
 		long inMemory = 0;
 		DiskCache disk = null;
+		if (readProgress != null) readProgress.read(0, entries.size());
 		for (Entry e : entries) {
 			try {
 				ImageData data = readers.readData(e.file(), options);

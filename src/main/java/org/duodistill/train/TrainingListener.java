@@ -11,7 +11,7 @@ public interface TrainingListener {
 
 	/** After each file of the dataset is read; by default a message every 100 files. */
 	default void filesRead(int done, int total) {
-		if (done % 100 == 0) message("read " + done + "/" + total + " files");
+		if (done > 0 && done % 100 == 0) message("read " + done + "/" + total + " files");
 	}
 
 	default void epoch(EpochRecord record) {}
