@@ -34,6 +34,13 @@ final class Candidates {
 		}
 	}
 
+	static final class Planes implements Iterable<String> {
+		@Override
+		public Iterator<String> iterator() {
+			return Arrays.stream(org.duodistill.data.AnatomicalPlane.values()).map(p -> p.id).iterator();
+		}
+	}
+
 	static final class Calibrations implements Iterable<String> {
 		@Override
 		public Iterator<String> iterator() {

@@ -35,6 +35,8 @@ final class ClassifyCommand implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "replace an existing --output file")
 	boolean overwrite;
 
+	@Mixin CutOptions cut;
+
 	@Mixin EngineOptions engine;
 
 	@Mixin Presentation presentation;
@@ -47,6 +49,7 @@ final class ClassifyCommand implements Callable<Integer> {
 	public Integer call() throws UsageException, IOException {
 		Path inputPath = CommandLines.path(input, "--input");
 		if (output != null) OutputFiles.checkWritable(Path.of(output), overwrite);
+		var slicing = cut.cut();
 		var device = engine.configure();
 		List<Path> files = FolderClassification.files(inputPath);
 		StringBuilder csv = new StringBuilder();
@@ -54,7 +57,7 @@ final class ClassifyCommand implements Callable<Integer> {
 		FolderClassification.Result result;
 		StatusLine status = presentation.statusLine(io);
 		ProgressTask progress = status.task("classify", files.size(), "files");
-		try (Classifier c = Classifier.open(CommandLines.path(model, "--model"), device)) {
+		try (Classifier c = Classifier.open(CommandLines.path(model, "--model"), device, slicing)) {
 			StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
 			for (String name : c.classNames()) header.append(',').append(Csv.field("p_" + name));
 			csv.append(header).append('\n');

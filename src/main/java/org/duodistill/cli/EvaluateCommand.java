@@ -38,6 +38,8 @@ final class EvaluateCommand implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "replace an existing --output file and diagram")
 	boolean overwrite;
 
+	@Mixin CutOptions cut;
+
 	@Mixin EngineOptions engine;
 
 	@Mixin Presentation presentation;
@@ -56,12 +58,13 @@ final class EvaluateCommand implements Callable<Integer> {
 			OutputFiles.checkWritable(Path.of(output), overwrite);
 			OutputFiles.checkWritable(diagram, overwrite, "the reliability diagram written beside --output");
 		}
+		var slicing = cut.cut();
 		var device = engine.configure();
 		StatusLine status = presentation.statusLine(io);
 		ProgressTask[] reading = new ProgressTask[1];
 		EvaluationJob.Result r;
 		try {
-			r = EvaluationJob.run(modelPath, dataPath, device, ImageReaders.standard(), (done, total) -> {
+			r = EvaluationJob.run(modelPath, dataPath, device, ImageReaders.standard(), slicing, (done, total) -> {
 				if (reading[0] == null) reading[0] = status.task("reading", total, "files");
 				reading[0].update(done, "");
 			});

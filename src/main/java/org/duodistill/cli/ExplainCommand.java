@@ -45,6 +45,8 @@ final class ExplainCommand implements Callable<Integer> {
 	@Option(names = "--overwrite", description = "replace existing maps and explanations.csv")
 	boolean overwrite;
 
+	@Mixin CutOptions cut;
+
 	@Mixin EngineOptions engine;
 
 	@Mixin Presentation presentation;
@@ -63,6 +65,7 @@ final class ExplainCommand implements Callable<Integer> {
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
+		var slicing = cut.cut();
 		var device = engine.configure();
 		FolderExplanation.Options o = new FolderExplanation.Options(className, m, overlay, overwrite);
 		StatusLine status = presentation.statusLine(io);
@@ -72,7 +75,7 @@ final class ExplainCommand implements Callable<Integer> {
 			progress[0].update(i - 1, f.getFileName().toString());
 		};
 		FolderExplanation.Result r;
-		try (Classifier c = Classifier.open(CommandLines.path(model, "--model"), device)) {
+		try (Classifier c = Classifier.open(CommandLines.path(model, "--model"), device, slicing)) {
 			r = FolderExplanation.run(c, inputPath, outputPath, o, each, null);
 			if (progress[0] != null) progress[0].complete();
 		} finally {

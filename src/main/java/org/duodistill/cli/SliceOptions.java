@@ -1,12 +1,12 @@
 package org.duodistill.cli;
 
 import org.duodistill.data.SlicePolicy;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Which slices of stacks and volumes become samples. */
+/** Which slices of stacks and volumes become training samples: the cut, and which of its slices. */
 public final class SliceOptions {
-	@Option(names = "--slice-axis", paramLabel = "x|y|z", defaultValue = "z", description = "volumes (NIfTI): slice perpendicular to this axis (default: ${DEFAULT-VALUE})")
-	String axis = "z";
+	@Mixin CutOptions cut;
 
 	@Option(names = "--slice-step", paramLabel = "K", defaultValue = "1", description = "stacks and volumes: every K-th slice (default: ${DEFAULT-VALUE})")
 	int step = 1;
@@ -18,9 +18,12 @@ public final class SliceOptions {
 			description = "skip slices with less than this fraction of pixels above 10%% of the file's robust maximum, e.g. 0.15 (default: 0, keep all)")
 	double skipEmpty;
 
+	/** The cut given (else axial), with the step, central count and emptiness threshold. */
 	SlicePolicy policy() throws UsageException {
+		SlicePolicy c = cut.cut();
+		if (c == null) c = SlicePolicy.ALL;
 		try {
-			return new SlicePolicy(SlicePolicy.axisIndex(axis), step, central, skipEmpty);
+			return new SlicePolicy(c.axis(), c.plane(), step, central, skipEmpty);
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}

@@ -170,7 +170,8 @@ public final class DicomReader implements ImageReader {
 			throw new ImageReadException(file, (e.truncated ? "truncated DICOM file: " : "not a readable DICOM file: ") + e.getMessage(), e);
 		}
 		try {
-			return decode(file, ds);
+			ImageData stored = decode(file, ds);
+			return options.slices().anatomical() ? DicomVolume.cut(file, ds, stored, options.slices().plane()) : stored;
 		} catch (ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException | OutOfMemoryError e) {
 			throw new ImageReadException(file, "inconsistent DICOM image attributes (" + e + ")", e);
 		}

@@ -15,7 +15,9 @@ import java.nio.ByteOrder;
 public record NiftiOrientation(Source source, double[][] affine) {
 	/** Where the affine came from, as the import report says it. */
 	public enum Source {
-		SFORM("sform"), QFORM("qform"), PIXDIM("no sform or qform: voxel sizes only");
+		SFORM("sform"), QFORM("qform"), PIXDIM("no sform or qform: voxel sizes only"),
+		/** Not NIfTI: a DICOM volume's affine from its frames' positions and orientation. */
+		DICOM("DICOM positions");
 
 		public final String label;
 

@@ -17,25 +17,37 @@ import java.util.zip.ZipException;
 
 /**
  * NIfTI-1 and NIfTI-2 volumes ({@code .nii}, {@code .nii.gz}, and {@code .hdr}/{@code .img} pairs),
- * read from the format's specification without any imaging library.
+ * and Analyze 7.5 pairs, read from the format's specification without any imaging library.
  *
  * <p>What is read: both header versions in either byte order (told apart by how {@code sizeof_hdr}
  * reads, 348 or 540), gzip-compressed files (recognised by their content, decompressed as a stream
  * and only as far as the voxel data reach), {@code vox_offset} (header extensions are skipped),
- * {@code dim[0..7]}, the datatypes uint8, int8, int16, uint16, int32, uint32, int64, uint64,
- * float32, float64 and RGB24, and {@code scl_slope}/{@code scl_inter}, applied whenever the slope
- * is neither 0 nor NaN/infinite (not to RGB24, as the specification says).
+ * {@code dim[0..7]}, {@code pixdim}, the sform and qform, the datatypes uint8, int8, int16,
+ * uint16, int32, uint32, int64, uint64, float32, float64 and RGB24, and
+ * {@code scl_slope}/{@code scl_inter}, applied whenever the slope is neither 0 nor NaN/infinite
+ * (not to RGB24, as the specification says; not to Analyze, which has no such fields).
  *
- * <p>Planes: one per index along {@code options.slices().axis()} (0 = x, 1 = y, 2 = z), in
- * increasing index order; each is a float {@link ImagePlane} whose image x is the first remaining
- * axis in file order and image y the second (slicing along z gives x by y planes, along x gives y
- * by z planes), with 1 channel, or 3 (R, G, B) for RGB24. Nothing is flipped or reoriented: the
- * qform/sform orientation, voxel sizes and intent codes are ignored. <b>4-D files</b> (and 5- to
- * 7-D ones, whose extra dimensions are folded into the fourth in file order) give every volume
- * along t: all planes of the first volume, then all planes of the second, and so on. A file whose
- * third dimension is 1 (a 2-D image, or 2-D + time) is always sliced along z, so it gives its x by
- * y image(s) whatever the requested axis. Step, central-N and empty-slice selection are left to
- * {@link ImageReaders}.
+ * <p>Planes, when the slice policy names an anatomical plane (the default, axial): the voxel axes
+ * are permuted and flipped into the canonical RAS+ frame, as nibabel's {@code as_closest_canonical}
+ * does, from the orientation nibabel would use ({@link NiftiOrientation}: the sform when its code is
+ * > 0, else the qform when its code is > 0, else the voxel sizes alone, as for Analyze), with no
+ * interpolation; an oblique volume is cut along the anatomical axes closest to its voxel axes.
+ * Each plane is then shown as {@link AnatomicalPlane} says (subject's right on the image right,
+ * anterior or superior up) and, when its two in-plane voxel sizes differ, resampled (bilinear) to
+ * square pixels of the smaller size, as a viewer shows it. The same anatomy stored in another voxel
+ * order thus gives the same planes. A file with a single slice (third dimension 1) gives that slice,
+ * in the plane it lies in, whatever plane was asked for.
+ *
+ * <p>Planes, when the policy names a storage axis ({@code --slice-axis}, for stacks without
+ * anatomy): one per index along that axis (0 = x, 1 = y, 2 = z), image x the first remaining axis
+ * in file order and image y the second, nothing flipped or resampled.
+ *
+ * <p>Either way the planes are 1-channel floats, or 3 (R, G, B) for RGB24, in increasing index
+ * order. <b>4-D files</b> (and 5- to 7-D ones, whose extra dimensions are folded into the fourth in
+ * file order) give every volume along t: all planes of the first volume, then all planes of the
+ * second, and so on. Step, central-N and empty-slice selection are left to {@link ImageReaders}.
+ * The format line of the import report says where the orientation came from, the axis codes, any
+ * obliquity, the plane, its voxel size and any resampling.
  *
  * <p>Bit depth reported: 8 for (u)int8, 16 for (u)int16, 24 for RGB24 (as ImageJ reports RGB),
  * 32 otherwise. Unreadable files (bad magic, absurd dimensions, unsupported datatypes, truncated or
@@ -69,7 +81,7 @@ public final class NiftiReader implements ImageReader {
 	@Override
 	public ImageData read(Path file, ReadOptions options) throws ImageReadException {
 		try {
-			return readVolume(file, options.slices().axis());
+			return readVolume(file, options.slices());
 		} catch (OutOfMemoryError e) {
 			throw new ImageReadException(file, "not enough memory to read this NIfTI volume (" + e.getMessage() + ")", e);
 		} catch (RuntimeException e) {
@@ -82,10 +94,10 @@ public final class NiftiReader implements ImageReader {
 	// ------------------------------------------------------------------------------------------
 
 	/** The header fields this reader uses. */
-	record Header(int version, ByteOrder order, boolean pair, long[] dims, int datatype, long voxOffset, double slope,
-			double inter) {
+	record Header(int version, ByteOrder order, boolean pair, boolean analyze, long[] dims, int datatype, long voxOffset, double slope,
+			double inter, byte[] raw) {
 		boolean scaled() {
-			return datatype != 128 && slope != 0 && Double.isFinite(slope);
+			return !analyze && datatype != 128 && slope != 0 && Double.isFinite(slope);
 		}
 
 		/** The intercept used with the slope; a NaN or infinite one counts as 0. */
@@ -118,7 +130,8 @@ public final class NiftiReader implements ImageReader {
 			throw new ImageReadException(file, "truncated: expected a " + size + "-byte NIfTI-" + version + " header, found " + n + " bytes");
 		}
 		ByteBuffer h = ByteBuffer.wrap(b, 0, size).order(order);
-		boolean pair = checkMagic(file, b, version);
+		boolean analyze = version == 1 && isAnalyzePair(file, b);
+		boolean pair = analyze || checkMagic(file, b, version);
 		long[] dims = new long[8];
 		for (int i = 0; i < 8; i++) dims[i] = version == 1 ? h.getShort(40 + 2 * i) : h.getLong(16 + 8 * i);
 		int datatype = h.getShort(version == 1 ? 70 : 12);
@@ -147,9 +160,19 @@ public final class NiftiReader implements ImageReader {
 			}
 			voxOffset = size + 4;
 		}
-		Header hd = new Header(version, order, pair, dims, datatype, voxOffset, slope, inter);
+		if (analyze) {
+			// Analyze keeps no orientation: nibabel reads it as pixdim alone, which the sform/qform codes of 0 give
+			for (int at = 252; at < 256; at++) b[at] = 0;
+		}
+		Header hd = new Header(version, order, pair, analyze, dims, datatype, voxOffset, slope, inter, java.util.Arrays.copyOf(b, size));
 		checkDims(file, hd);
 		return hd;
+	}
+
+	/** An Analyze 7.5 header: no NIfTI magic, in a .hdr file (its data in the .img beside it). */
+	private static boolean isAnalyzePair(Path file, byte[] b) {
+		String n = lowerName(file);
+		return (n.endsWith(".hdr") || n.endsWith(".hdr.gz")) && b[344] == 0 && b[345] == 0 && b[346] == 0 && b[347] == 0;
 	}
 
 	/** Whether the magic says "pair" (data in a separate .img); throws when it is no NIfTI magic. */
@@ -226,7 +249,7 @@ public final class NiftiReader implements ImageReader {
 	// Reading
 	// ------------------------------------------------------------------------------------------
 
-	private ImageData readVolume(Path file, int requestedAxis) throws ImageReadException {
+	private ImageData readVolume(Path file, SlicePolicy policy) throws ImageReadException {
 		String lower = lowerName(file);
 		if (lower.endsWith(".img") || lower.endsWith(".img.gz")) {
 			Path hdr = pairHeader(file);
@@ -249,14 +272,19 @@ public final class NiftiReader implements ImageReader {
 			} catch (ArithmeticException e) {
 				throw new ImageReadException(file, "absurd NIfTI dimensions " + dimText(h) + ": too many voxels to count");
 			}
-			int axis = nz == 1 ? 2 : requestedAxis;
-			long along = axis == 0 ? nx : axis == 1 ? ny : nz;
-			long w = axis == 0 ? ny : nx;
-			long hgt = axis == 2 ? ny : nz;
+			long[] dims3 = {nx, ny, nz};
+			NiftiOrientation orientation = policy.anatomical() ? NiftiOrientation.of(h.raw(), dims3) : null;
+			VoxelLayout layout = orientation == null ? VoxelLayout.storage(dims3, nz == 1 ? 2 : policy.axis())
+					: VoxelLayout.anatomical(dims3, orientation, policy.plane());
+			long w = layout.width();
+			long hgt = layout.height();
+			long along = layout.along();
 			int channels = type == Type.RGB24 ? 3 : 1;
 			checkSizes(file, h, w, hgt, channels, voxels, along * volumes);
 			long dataBytes = voxels * type.bytes; // <= 1.5 GiB / 4 * 8: no overflow after checkSizes
 			long planeCount = along * volumes;
+			SquarePixels square = orientation == null ? null : SquarePixels.of(layout, orientation);
+			if (square != null) checkSizes(file, h, square.width(), square.height(), channels, (long) square.width() * square.height() * planeCount, planeCount);
 
 			Path dataFile = file;
 			CountingInputStream data = in;
@@ -277,11 +305,16 @@ public final class NiftiReader implements ImageReader {
 				skipTo(file, data, h.voxOffset());
 				// planes are allocated as the data reach them: a truncated file costs no more than its data
 				float[][] planes = new float[(int) planeCount][];
-				decode(file, data, h, type, (int) nx, (int) ny, (int) nz, axis, planes, (int) (w * hgt), dataBytes);
+				decode(file, data, h, type, layout, planes, (int) (w * hgt), dataBytes);
 				if (isGzip(data)) checkGzipEnd(dataFile, data);
 				List<ImagePlane> out = new ArrayList<>(planes.length);
-				for (float[] p : planes) out.add(new ImagePlane((int) w, (int) hgt, channels, p, type.bitDepth));
-				return new ImageData(format(h, type), (int) w, (int) hgt, out.size(), type.bitDepth, out);
+				for (int i = 0; i < planes.length; i++) {
+					ImagePlane p = new ImagePlane((int) w, (int) hgt, channels, planes[i], type.bitDepth);
+					planes[i] = null; // the resampled copy replaces it: one plane's worth of extra memory at a time
+					out.add(square == null ? p : square.resample(p));
+				}
+				String format = format(h, type) + (orientation == null ? "" : ", " + describe(orientation, layout, square, h.analyze()));
+				return new ImageData(format, (int) w, (int) hgt, out.size(), type.bitDepth, out);
 			} finally {
 				if (own != null) own.close();
 			}
@@ -290,6 +323,15 @@ public final class NiftiReader implements ImageReader {
 		} catch (IOException e) {
 			throw new ImageReadException(file, "cannot read file (" + e.getMessage() + ")", e);
 		}
+	}
+
+	private static String describe(NiftiOrientation o, VoxelLayout layout, SquarePixels square, boolean analyze) {
+		String source = switch (o.source()) {
+			case SFORM -> " from sform";
+			case QFORM -> " from qform";
+			default -> analyze ? " (Analyze: no orientation stored, voxel sizes only)" : " (no sform or qform: voxel sizes only)";
+		};
+		return layout.describe(o, square, source);
 	}
 
 	private static void checkSizes(Path file, Header h, long w, long hgt, int channels, long voxels, long planes)
@@ -316,15 +358,19 @@ public final class NiftiReader implements ImageReader {
 		}
 	}
 
-	/** Decodes the voxel data volume by volume, scattering each voxel into its plane. */
-	private static void decode(Path file, CountingInputStream in, Header h, Type type, int nx, int ny, int nz, int axis,
-			float[][] planes, int planeSize, long dataBytes) throws ImageReadException {
+	/** Decodes the voxel data volume by volume, scattering each voxel into its plane as the layout says. */
+	private static void decode(Path file, CountingInputStream in, Header h, Type type, VoxelLayout layout, float[][] planes,
+			int planeSize, long dataBytes) throws ImageReadException {
 		byte[] buf = new byte[(int) Math.min(CHUNK, dataBytes)];
 		ByteBuffer bb = ByteBuffer.wrap(buf).order(h.order());
 		boolean scaled = h.scaled();
 		double slope = h.slope();
 		double inter = h.intercept();
-		int nAlong = axis == 0 ? nx : axis == 1 ? ny : nz;
+		int nx = (int) layout.dims()[0];
+		int ny = (int) layout.dims()[1];
+		int nz = (int) layout.dims()[2];
+		int nAlong = (int) layout.along();
+		VoxelLayout.Scatter scatter = layout.scatter();
 		int channels = type == Type.RGB24 ? 3 : 1;
 		long start = in.count();
 		long remaining = dataBytes;
@@ -342,19 +388,8 @@ public final class NiftiReader implements ImageReader {
 			remaining -= len;
 			int count = len / type.bytes;
 			for (int k = 0; k < count; k++) {
-				// where voxel (x, y, z, vol) goes: plane index along the axis, offset = v * width + u
-				int plane;
-				int offset;
-				if (axis == 2) {
-					plane = vol * nAlong + z;
-					offset = y * nx + x;
-				} else if (axis == 1) {
-					plane = vol * nAlong + y;
-					offset = z * nx + x;
-				} else {
-					plane = vol * nAlong + x;
-					offset = z * ny + y;
-				}
+				int plane = vol * nAlong + scatter.plane(x, y, z);
+				int offset = scatter.offset(x, y, z);
 				float[] p = planes[plane];
 				if (p == null) p = planes[plane] = new float[planeSize * channels];
 				if (type == Type.RGB24) {

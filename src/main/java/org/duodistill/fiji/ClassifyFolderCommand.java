@@ -28,6 +28,10 @@ public class ClassifyFolderCommand extends ContextCommand {
 	@Parameter(label = "Save predictions as CSV (optional)", style = FileWidget.SAVE_STYLE, required = false)
 	private File output;
 
+	@Parameter(label = "Volumes: cut in the plane", choices = {SlicingCommand.AS_THE_MODEL, "axial", "coronal", "sagittal"},
+			description = "The plane the model was trained on, unless another is chosen (NIfTI volumes; 2-D images are unaffected)")
+	private String plane = SlicingCommand.AS_THE_MODEL;
+
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
 
@@ -49,7 +53,7 @@ public class ClassifyFolderCommand extends ContextCommand {
 			cancel("Not a folder: " + input);
 			return;
 		}
-		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device))) {
+		try (Classifier c = Classifier.open(model.toPath(), Engines.device(device), SlicingCommand.classificationCut(plane))) {
 			FolderClassification.Result r = FolderClassification.run(c, FolderClassification.files(input.toPath()),
 					(i, n, f) -> {
 						if (status != null) status.showStatus(i, n, "DuoDistill: classifying " + f.getFileName() + " (Esc cancels)");

@@ -10,8 +10,6 @@ import ij.plugin.PlugIn;
 import org.duodistill.data.ImageJReader;
 import org.duodistill.data.ImagePlane;
 import org.duodistill.data.ImageReadException;
-import org.duodistill.data.ImageReaders;
-import org.duodistill.data.ReadOptions;
 import org.duodistill.infer.Classifier;
 import org.duodistill.infer.FolderExplanation;
 import org.duodistill.infer.Prediction;
@@ -189,8 +187,7 @@ public class DuoDistillMacroExtensions implements PlugIn, MacroExtension {
 			return c.classify(imp.getTitle(), List.of(ImageJReader.plane(imp, s)), List.of(s)).get(0);
 		}
 		// read at the model's input size, so a huge plane is reduced while reading, never decoded whole
-		List<ImagePlane> planes = ImageReaders.standard()
-				.readData(Path.of(pathOrTitle), ReadOptions.DEFAULT.withTargetSize(c.model().preprocessing().size())).planes();
+		List<ImagePlane> planes = c.read(Path.of(pathOrTitle)).planes();
 		int s = slice > 0 ? slice : 1;
 		if (s > planes.size()) throw new IllegalArgumentException(pathOrTitle + " has " + planes.size() + " slices, not " + s);
 		return c.classify(pathOrTitle, List.of(planes.get(s - 1)), List.of(s)).get(0);

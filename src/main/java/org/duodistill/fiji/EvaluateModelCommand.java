@@ -36,6 +36,10 @@ public class EvaluateModelCommand extends ContextCommand {
 			description = "The reliability diagram is saved beside it as NAME-reliability.png")
 	private File output;
 
+	@Parameter(label = "Volumes: cut in the plane", choices = {SlicingCommand.AS_THE_MODEL, "axial", "coronal", "sagittal"},
+			description = "The plane the model was trained on, unless another is chosen (NIfTI volumes; 2-D images are unaffected)")
+	private String plane = SlicingCommand.AS_THE_MODEL;
+
 	@Parameter(label = "Device", choices = {"auto", "cpu", "gpu"})
 	private String device = "auto";
 
@@ -48,7 +52,8 @@ public class EvaluateModelCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			EvaluationJob.Result r = EvaluationJob.run(model.toPath(), data.toPath(), Engines.device(device), ImageReaders.standard());
+			EvaluationJob.Result r = EvaluationJob.run(model.toPath(), data.toPath(), Engines.device(device), ImageReaders.standard(),
+					SlicingCommand.classificationCut(plane));
 			for (var s : r.dataset().skipped()) if (log != null) log.warn("DuoDistill: skipped " + s.file() + ": " + s.reason());
 			if (r.dataWarning() != null && log != null) log.warn("DuoDistill: " + r.dataWarning());
 			metrics = ResultTables.metrics(r.metrics(), r.classes());

@@ -8,6 +8,7 @@ import org.duodistill.data.ImageReadException;
 import org.duodistill.data.ImageReaders;
 import org.duodistill.data.Preprocessing;
 import org.duodistill.data.ReadOptions;
+import org.duodistill.data.SlicePolicy;
 import org.duodistill.model.DeviceWeights;
 import org.duodistill.model.Engines;
 import org.duodistill.model.ModelFolder;
@@ -32,9 +33,17 @@ public final class Classifier implements AutoCloseable {
 	private final ImageReaders readers;
 	/** The model's calibration: every probability this classifier gives is softmax(logits / T). */
 	private final double temperature;
+	/** How files' stacks and volumes are cut: the model's plane (or storage axis) unless the caller chose another. */
+	private final SlicePolicy cut;
 
 	public Classifier(SavedModel model, Device device, ImageReaders readers) {
+		this(model, device, readers, null);
+	}
+
+	/** @param cut the plane or storage axis to cut volumes in; null: the model's own, every slice */
+	public Classifier(SavedModel model, Device device, ImageReaders readers, SlicePolicy cut) {
 		this.model = model;
+		this.cut = cut != null ? cut : model.slicing().cutOnly();
 		this.temperature = Calibration.of(model.provenance()).temperature();
 		this.readers = readers;
 		this.manager = Engines.engine().newBaseManager(device);
@@ -42,7 +51,17 @@ public final class Classifier implements AutoCloseable {
 	}
 
 	public static Classifier open(Path modelDir, Device device) throws IOException {
-		return new Classifier(ModelFolder.read(modelDir), device, ImageReaders.standard());
+		return open(modelDir, device, null);
+	}
+
+	/** @param cut the plane or storage axis to cut volumes in; null: the model's own */
+	public static Classifier open(Path modelDir, Device device, SlicePolicy cut) throws IOException {
+		return new Classifier(ModelFolder.read(modelDir), device, ImageReaders.standard(), cut);
+	}
+
+	/** The plane (or storage axis) volumes are cut in, and which slices are taken. */
+	public SlicePolicy cut() {
+		return cut;
 	}
 
 	public SavedModel model() {
@@ -155,7 +174,7 @@ public final class Classifier implements AutoCloseable {
 
 	/** Every plane of a file, read at the model's input size (pyramid level, huge planes reduced while reading). */
 	public ImageData read(Path file) throws ImageReadException {
-		return readers.readData(file, ReadOptions.DEFAULT.withTargetSize(model.preprocessing().size()));
+		return readers.readData(file, new ReadOptions(cut, model.preprocessing().size()));
 	}
 
 	@Override

@@ -52,11 +52,22 @@ public final class EvaluationJob {
 		return run(modelDir, data, device, readers, null);
 	}
 
-	/** @param reading told after each file of {@code data} is read; null: nothing */
-	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, DatasetLoader.ReadProgress reading)
+	/**
+	 * @param cut the plane or storage axis to cut volumes in, every slice; null: the model's own
+	 *        plane, every slice (as {@link Classifier} and the Spark job read files)
+	 */
+	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, org.duodistill.data.SlicePolicy cut)
 			throws IOException, DatasetException {
+		return run(modelDir, data, device, readers, cut, null);
+	}
+
+	/** @param reading told after each file of {@code data} is read; null: nothing */
+	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, org.duodistill.data.SlicePolicy cut,
+			DatasetLoader.ReadProgress reading) throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
-		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).withReadProgress(reading).load(data, false);
+		org.duodistill.data.SlicePolicy slices = cut != null ? cut.cutOnly() : model.slicing().cutOnly();
+		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).withSlicePolicy(slices).withReadProgress(reading)
+				.load(data, false);
 		checkClasses(model, ds.classes(), data);
 		List<Sample> samples = ds.split(Split.TEST).isEmpty() ? ds.samples() : ds.split(Split.TEST);
 		if (samples.isEmpty()) throw new DatasetException(data + ": no usable labelled images");

@@ -18,4 +18,13 @@ public record SavedModel(ModelSpec spec, LinkedHashMap<String, HostTensor> weigh
 		}
 		classes = List.copyOf(classes);
 	}
+
+	/**
+	 * How the training data's stacks and volumes were cut and selected (model.json
+	 * {@code dataset.slices}); a model made before anatomical planes existed cut along storage z.
+	 */
+	public org.duodistill.data.SlicePolicy slicing() {
+		JsonObject ds = provenance == null ? null : provenance.getAsJsonObject("dataset");
+		return org.duodistill.data.SlicePolicy.fromJson(ds == null ? null : ds.getAsJsonObject("slices"));
+	}
 }

@@ -143,9 +143,10 @@ public final class TrainingJob {
 	private static TrainResult runLocked(Request r, TrainingListener listener, Checkpoints checkpoints) throws IOException, DatasetException {
 		TeacherLoader.prefetch(TeacherSource.parse(r.teacher()), r.teacherArch(), org.duodistill.hub.HubSettings.fromEnvironment(), listener);
 		Dataset ds = loadDataset(r.data(), r.size(), r.readers(), r.slices(), r.options(), listener);
-		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped",
-				ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(), ds.split(org.duodistill.data.Split.VAL).size(),
-				ds.split(org.duodistill.data.Split.TEST).size(), ds.skipped().size()));
+		listener.message(String.format(java.util.Locale.ROOT, "data: %d classes %s; train %d, val %d, test %d images; %d file(s) skipped;"
+				+ " volumes cut in %s", ds.numClasses(), ds.classes(), ds.split(org.duodistill.data.Split.TRAIN).size(),
+				ds.split(org.duodistill.data.Split.VAL).size(), ds.split(org.duodistill.data.Split.TEST).size(), ds.skipped().size(),
+				r.slices().describeCut()));
 		try (Pipeline p = new Pipeline(ds, r.options(), r.device(), listener).withCheckpoints(checkpoints)) {
 			Teacher teacher = p.prepareTeacher(r.teacher(), r.teacherArch(), r.size());
 			TrainResult result = p.trainStudent(r.options().method(), teacher, r.studentArch());

@@ -209,7 +209,7 @@ class NiftiReaderTest {
 	void everySecondSliceThroughImageReaders() throws Exception {
 		Path file = DIR.resolve("anatomical.nii"); // 25 slices along z
 		ImageReaders readers = new ImageReaders(List.of(new NiftiReader(), new ImageJReader()));
-		ImageData all = readers.readData(file, ReadOptions.DEFAULT);
+		ImageData all = readers.readData(file, new ReadOptions(new SlicePolicy(2, 1, 0, 0), 0));
 		ImageData d = readers.readData(file, new ReadOptions(new SlicePolicy(2, 2, 0, 0), 0));
 		assertEquals(List.of(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25), d.sliceNumbers());
 		for (int i = 0; i < d.planes().size(); i++) {

@@ -35,17 +35,17 @@ final class ExecutorModels {
 
 	/** @param loads counts actual loads (one per executor JVM), {@code loadNanos} their time */
 	static Classifier classifier(ShippedModel m, LongAccumulator loads, LongAccumulator loadNanos) {
-		return LOADED.computeIfAbsent(m.name(), name -> {
+		return LOADED.computeIfAbsent(m.key(), key -> {
 			long t0 = System.nanoTime();
 			// libtorch reads its thread count once, when the engine starts in this JVM
 			Engines.configure(m.threadsHere());
 			try {
-				Classifier c = Classifier.open(assemble(name), Engines.device(m.device()));
+				Classifier c = Classifier.open(assemble(m.name()), Engines.device(m.device()), m.slicing());
 				loads.add(1);
 				loadNanos.add(System.nanoTime() - t0);
 				return c;
 			} catch (IOException e) {
-				throw new UncheckedIOException("executor cannot load the shipped model " + name + ": " + e.getMessage(), e);
+				throw new UncheckedIOException("executor cannot load the shipped model " + m.name() + ": " + e.getMessage(), e);
 			}
 		});
 	}

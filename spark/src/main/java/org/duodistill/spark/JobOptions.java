@@ -1,6 +1,9 @@
 package org.duodistill.spark;
 
+import org.duodistill.cli.CutOptions;
 import org.duodistill.cli.UsageException;
+import org.duodistill.data.SlicePolicy;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every Spark command shares: where Spark runs, the device, libtorch threads per task, how finely the files are split. */
@@ -18,8 +21,18 @@ final class JobOptions {
 			description = "tasks to split the files into (default: 0, one per core at least, at most " + JobSettings.FILES_PER_TASK + " files each)")
 	int partitions;
 
-	/** What can be checked without Spark. */
+	@Mixin CutOptions cut;
+
+	/** The plane's name or the storage axis's letter volumes are cut in, as the executors take it; null: the model's. */
+	String cut() throws UsageException {
+		SlicePolicy p = cut.cut();
+		if (p == null) return null;
+		return p.plane() != null ? p.plane().id : "xyz".substring(p.axis(), p.axis() + 1);
+	}
+
+	/** What can be checked without Spark; a typo in the cut too, before Spark runs anything. */
 	void check() throws UsageException {
+		cut();
 		if (!device.equals("auto") && !device.equals("cpu") && !device.equals("gpu")) {
 			throw new UsageException("--device must be auto, cpu or gpu, got '" + device + "'");
 		}

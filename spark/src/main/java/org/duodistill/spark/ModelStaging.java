@@ -36,7 +36,8 @@ final class ModelStaging {
 		ModelFolder.checkIsModelFolder(Locations.localPath(modelLocation));
 	}
 
-	static Staged stage(SparkSession spark, String modelLocation, String device, int threads) throws IOException {
+	/** @param cut the plane or storage axis name volumes are cut in (null: the model's) */
+	static Staged stage(SparkSession spark, String modelLocation, String device, int threads, String cut) throws IOException {
 		Path local = Locations.isLocal(modelLocation) ? Locations.localPath(modelLocation) : fetch(spark, modelLocation);
 		SavedModel model = ModelFolder.read(local);
 		String name = "duodistill-model-" + ModelFolder.sha256(local.resolve(ModelFolder.MODEL_JSON)).substring(0, 16);
@@ -48,7 +49,7 @@ final class ModelStaging {
 			copy.toFile().deleteOnExit();
 			spark.sparkContext().addFile(copy.toUri().toString());
 		}
-		return new Staged(model, new ShippedModel(name, device, threads));
+		return new Staged(model, new ShippedModel(name, device, threads, cut));
 	}
 
 	/** A model folder on a Hadoop file system, copied to the driver to be checked. */

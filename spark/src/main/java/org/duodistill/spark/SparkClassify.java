@@ -82,7 +82,7 @@ final class SparkClassify implements SparkMain.SparkCommand {
 		String format = format(this.format, output);
 		JobSettings job = JobSettings.of(spark, this.job);
 		if (output != null) OutputLocation.checkWritable(output, overwrite, spark.sparkContext().hadoopConfiguration());
-		ModelStaging.Staged model = ModelStaging.stage(spark, this.model, job.device(), job.threads());
+		ModelStaging.Staged model = ModelStaging.stage(spark, this.model, job.device(), job.threads(), job.cut());
 		List<InputFile> files = new InputListing(spark).unlabelled(input);
 		if (files.isEmpty()) throw new IllegalArgumentException(input + ": no files to classify");
 

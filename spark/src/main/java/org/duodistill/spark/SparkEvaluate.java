@@ -70,7 +70,7 @@ final class SparkEvaluate implements SparkMain.SparkCommand {
 		JobSettings job = JobSettings.of(spark, this.job);
 		var conf = spark.sparkContext().hadoopConfiguration();
 		if (output != null) OutputLocation.checkWritable(output, overwrite, conf);
-		ModelStaging.Staged staged = ModelStaging.stage(spark, this.model, job.device(), job.threads());
+		ModelStaging.Staged staged = ModelStaging.stage(spark, this.model, job.device(), job.threads(), job.cut());
 		SavedModel model = staged.model();
 		InputListing.Listing listing = new InputListing(spark).labelled(data);
 		TreeSet<String> classes = new TreeSet<>();
