@@ -212,6 +212,7 @@ public final class DocumentedCommandLines {
 		List<String> out = new ArrayList<>();
 		for (String w : words) {
 			if (w.startsWith("(")) break; // "(continue a killed run ...)": a remark
+			if (w.equals(">") || w.equals("2>") || w.equals("<") || w.equals("&&") || w.equals(";") || w.equals("2>&1")) break; // the shell's
 			if (w.equals("|") || w.equals("...") || w.isEmpty()) continue;
 			String t = w.replace("[=", "=").replace("[", "").replace("]", "");
 			if (t.isEmpty() || t.equals("|")) continue;
