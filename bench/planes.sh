@@ -8,7 +8,7 @@
 #   MODEL=DIR uses an existing model trained on sample-images instead of training one (20 epochs).
 # The volume is someones_anatomy.nii.gz of nibabel's documentation (MIT; RAS, 57x67x56, 2.75 mm),
 # fetched with `apt-get download python-nibabel-doc` (nothing installed); bench/reorder_volume.py
-# writes its PSR copy. Needs Debian's python3-nibabel.
+# writes its copy stored PSL (someones_anatomy-reordered.nii.gz). Needs Debian's python3-nibabel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-planes-results}"
@@ -18,14 +18,14 @@ if [[ ! -f "$vol" ]]; then
   (cd "$out" && apt-get download python-nibabel-doc >/dev/null && dpkg-deb -x python-nibabel-doc_*.deb deb)
   cp "$(find "$out/deb" -name someones_anatomy.nii.gz | head -1)" "$vol"
 fi
-[[ -f "$out/someones_anatomy-psr.nii.gz" ]] || /usr/bin/python3 bench/reorder_volume.py "$vol" "$out/someones_anatomy-psr.nii.gz"
+[[ -f "$out/someones_anatomy-reordered.nii.gz" ]] || /usr/bin/python3 bench/reorder_volume.py "$vol" "$out/someones_anatomy-reordered.nii.gz"
 mvn -q -B -f duodistill.xml compile
 mvn -q -B -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
 cp="target/classes:$(cat target/bench-classpath.txt)"
 dd() { java -Xmx4g -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" org.duodistill.cli.Main "$@"; }
 model="${MODEL:-$out/model}"
 [[ -f "$model/model.json" ]] || dd train --data sample-images --output "$model" --epochs 20 --seed 1 --threads 2 --quiet >/dev/null
-for f in someones_anatomy someones_anatomy-psr; do
+for f in someones_anatomy someones_anatomy-reordered; do
   dd classify --model "$model" --input "$out/$f.nii.gz" --slice-axis z --output "$out/$f-storage-z.csv" --overwrite --threads 2 >/dev/null
   for plane in axial coronal sagittal; do
     dd classify --model "$model" --input "$out/$f.nii.gz" --plane "$plane" --output "$out/$f-$plane.csv" --overwrite --threads 2 >/dev/null
@@ -40,8 +40,8 @@ def rows(name):
 print("| cut | file | rows | predicted axial / coronal / sagittal | rows equal to the other file's |")
 print("|---|---|---|---|---|")
 for cut in ["storage-z", "axial", "coronal", "sagittal"]:
-    a, b = rows(f"someones_anatomy-{cut}"), rows(f"someones_anatomy-psr-{cut}")
-    for name, r in (("RAS", a), ("PSR", b)):
+    a, b = rows(f"someones_anatomy-{cut}"), rows(f"someones_anatomy-reordered-{cut}")
+    for name, r in (("RAS (as stored)", a), ("PSL (reordered)", b)):
         c = collections.Counter(x[1] for x in r)
         print(f"| {cut} | {name} | {len(r)} | {c['axial']} / {c['coronal']} / {c['sagittal']} | {'yes' if a == b else 'no'} |")
 PY

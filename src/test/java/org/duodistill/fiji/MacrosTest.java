@@ -164,8 +164,11 @@ class MacrosTest {
 	@Test
 	void sliceOptionsAreMacroKeysOfTheCommandsThatReadDatasets() {
 		for (String label : List.of("Train Classifier...", "Inspect Dataset...")) {
-			assertTrue(commandKeys.get(label).containsAll(List.of("slice_axis", "slice_step", "central_slices", "skip_empty")),
+			assertTrue(commandKeys.get(label).containsAll(List.of("plane", "slice_axis", "slice_step", "central_slices", "skip_empty")),
 					label + " " + commandKeys.get(label));
+		}
+		for (String label : List.of("Classify Folder...", "Evaluate Model...")) {
+			assertTrue(commandKeys.get(label).contains("plane"), label + " " + commandKeys.get(label));
 		}
 	}
 

@@ -81,6 +81,27 @@ class SparkJobTest {
 	}
 
 	@Test
+	void volumesAreCutInThePlaneAskedForAsClassifyCutsThem() throws IOException {
+		Path volumes = tmp.resolve("volumes");
+		Files.createDirectories(volumes);
+		Files.copy(Path.of("../src/test/resources/data/nifti/anatomical.nii"), volumes.resolve("anatomical.nii"));
+		Path single = tmp.resolve("single-sagittal.csv");
+		assertEquals(0, core("classify", "--model", model, "--input", volumes, "--output", single, "--plane", "sagittal").code());
+		List<String> expected = Files.readAllLines(single);
+		assertEquals(1 + 33, expected.size(), "33 sagittal slices of a 33 x 41 x 25 LAS volume");
+		Path out = tmp.resolve("sagittal.csv");
+		Run r = job("classify", "--model", model, "--input", volumes, "--output", out, "--plane", "sagittal");
+		assertEquals(0, r.code(), r.toString());
+		List<String> got = csvLines(out);
+		List<String> ok = new ArrayList<>();
+		for (String line : got.subList(1, got.size())) if (line.endsWith(",ok,")) ok.add(line.substring(0, line.length() - ",ok,".length()));
+		assertEquals(expected.subList(1, expected.size()), ok, "the same rows as classify --plane sagittal");
+		Run both = job("classify", "--model", model, "--input", volumes, "--plane", "axial", "--slice-axis", "z");
+		assertEquals(2, both.code(), both.toString());
+		assertTrue(both.err().contains("give either --plane or --slice-axis, not both"), both.err());
+	}
+
+	@Test
 	void aListOfPathsGivesParquetWithTheSamePredictions() throws IOException {
 		Path single = tmp.resolve("single-axial.csv");
 		Path axial = images.resolve("axial");
