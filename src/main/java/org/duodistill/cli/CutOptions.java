@@ -18,11 +18,16 @@ public final class CutOptions {
 			description = "instead of --plane: cut perpendicular to this storage axis of the file (stacks without anatomy)")
 	String axis;
 
+	/** Whether both were given, which {@link #cut} refuses. */
+	public boolean both() {
+		return plane != null && axis != null;
+	}
+
 	/** The plane or axis given, every slice; null when neither is. */
 	public SlicePolicy cut() throws UsageException {
 		if (plane != null && axis != null) {
-			throw new UsageException("give either --plane or --slice-axis, not both: --plane axial|coronal|sagittal cuts by anatomy"
-					+ " (volumes with an orientation), --slice-axis x|y|z along the file's storage axes (stacks without anatomy)");
+			throw new UsageException("give either --plane axial|coronal|sagittal (by anatomy, for volumes with an orientation)"
+					+ " or --slice-axis x|y|z (the file's storage axes, for stacks without anatomy), not both");
 		}
 		try {
 			if (plane != null) return new SlicePolicy(AnatomicalPlane.parse(plane), 1, 0, 0);

@@ -25,6 +25,7 @@ final class JobOptions {
 
 	/** The plane's name or the storage axis's letter volumes are cut in, as the executors take it; null: the model's. */
 	String cut() throws UsageException {
+		if (cut.both()) throw new UsageException("give either --plane or --slice-axis, not both");
 		SlicePolicy p = cut.cut();
 		if (p == null) return null;
 		return p.plane() != null ? p.plane().id : "xyz".substring(p.axis(), p.axis() + 1);
