@@ -1,49 +1,87 @@
 package org.duodistill.cli;
 
 import org.duodistill.data.Csv;
-import org.duodistill.data.OrderedWork;
 import org.duodistill.data.SkippedFile;
 import org.duodistill.infer.Classifier;
 import org.duodistill.infer.FolderClassification;
 import org.duodistill.infer.Prediction;
 import org.duodistill.infer.PredictionBatches;
+import org.duodistill.data.OrderedWork;
 import org.duodistill.model.Engines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /** {@code classify}: one CSV row per image or slice: {@code file,slice,predicted,confidence,p_<class>...}. */
-final class ClassifyCommand {
-	private ClassifyCommand() {}
+@Command(name = "classify", customSynopsis = "duodistill classify --model MODEL_DIR --input FILE|DIR [OPTIONS]",
+		description = {"Classifies an image or every image under a folder, as CSV.",
+				"One row per image or slice, on stdout or in --output; unreadable files are skipped and listed on stderr.",
+				"--threads N: N threads read and preprocess files while N/2 (at least 1) libtorch threads run the network."})
+final class ClassifyCommand implements Callable<Integer> {
+	private final Streams io;
 
-	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException, IOException {
-		Args a = new Args(argv, 1, Set.of("model", "input", "output", "device", "threads", "batch", "plane", "slice-axis"), Set.of("overwrite"));
-		Path model = Path.of(a.required("model"));
-		Path input = Path.of(a.required("input"));
-		String output = a.get("output", null);
-		if (output != null) OutputFiles.checkWritable(Path.of(output), a.flag("overwrite"));
+	@Mixin HelpOption help;
+
+	@Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "a model folder written by train")
+	String model;
+
+	@Option(names = "--input", paramLabel = "FILE|DIR", required = true, description = "an image, stack or volume, or a folder searched recursively")
+	String input;
+
+	@Option(names = "--output", paramLabel = "FILE.csv", description = "write the CSV here (default: stdout)")
+	String output;
+
+	@Option(names = "--overwrite", description = "replace an existing --output file")
+	boolean overwrite;
+
+	@Option(names = "--batch", paramLabel = "N", defaultValue = "" + PredictionBatches.DEFAULT_BATCH,
+			description = "planes per network pass, gathered across files (default: ${DEFAULT-VALUE})")
+	int batch;
+
+	@Mixin CutOptions cut;
+
+	@Mixin EngineOptions engine;
+
+	@Mixin Presentation presentation;
+
+	ClassifyCommand(Streams io) {
+		this.io = io;
+	}
+
+	@Override
+	public Integer call() throws UsageException, IOException {
+		Path inputPath = CommandLines.path(input, "--input");
+		if (output != null) OutputFiles.checkWritable(Path.of(output), overwrite);
+		var slicing = cut.cut();
 		// --threads N: N reading threads and N/2 (at least 1) libtorch threads for the network beside them.
 		// On 2 cores two libtorch threads next to the readers lose more to OpenMP waiting on a preempted
-		// thread than they gain (docs/benchmarks.md, folder classification). --batch: planes per pass, across files.
-		int threads = a.integer("threads", 0);
-		if (threads < 0) throw new UsageException("--threads must be >= 0");
-		int cores = threads > 0 ? threads : OrderedWork.defaultWorkers();
-		Engines.configure(Math.max(1, cores / 2));
-		int batch = a.integer("batch", PredictionBatches.DEFAULT_BATCH);
+		// thread than they gain (docs/benchmarks.md, folder classification).
+		if (engine.threads < 0) throw new UsageException("--threads must be >= 0");
 		if (batch < 1) throw new UsageException("--batch must be >= 1");
+		int cores = engine.threads > 0 ? engine.threads : OrderedWork.defaultWorkers();
+		Engines.configure(Math.max(1, cores / 2));
+		var device = Engines.device(engine.device);
 		FolderClassification.Settings settings = new FolderClassification.Settings(batch, cores);
-		List<Path> files = FolderClassification.files(input);
+		List<Path> files = FolderClassification.files(inputPath);
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;
 		FolderClassification.Result result;
-		try (Classifier c = Classifier.open(model, Engines.device(a.get("device", "auto")), TrainCommand.cut(a))) {
+		StatusLine status = presentation.statusLine(io);
+		ProgressTask progress = status.task("classify", files.size(), "files");
+		try (Classifier c = Classifier.open(CommandLines.path(model, "--model"), device, slicing)) {
 			StringBuilder header = new StringBuilder("file,slice,predicted,confidence");
 			for (String name : c.classNames()) header.append(',').append(Csv.field("p_" + name));
 			csv.append(header).append('\n');
-			result = FolderClassification.run(c, files, null, null, settings);
+			// told as each file's turn comes: its rows may still wait for a full batch
+			result = FolderClassification.run(c, files, (i, n, f) -> progress.update(i - 1, f.getFileName().toString()), null, settings);
+			progress.complete();
+		} finally {
+			progress.finish();
 		}
 		for (Prediction p : result.predictions()) {
 			csv.append(Csv.field(p.source())).append(',').append(p.slice()).append(',').append(Csv.field(p.predictedClass()))
@@ -52,14 +90,14 @@ final class ClassifyCommand {
 			csv.append('\n');
 			rows++;
 		}
-		for (SkippedFile s : result.skipped()) err.println("skipped " + s.file() + ": " + s.reason());
+		for (SkippedFile s : result.skipped()) status.println("skipped " + s.file() + ": " + s.reason());
 		int failed = result.skipped().size();
-		if (rows == 0) throw new IllegalArgumentException(input + ": no readable images (" + failed + " file(s) skipped)");
+		if (rows == 0) throw new IllegalArgumentException(inputPath + ": no readable images (" + failed + " file(s) skipped)");
 		if (output == null) {
-			out.print(csv);
+			io.out().print(csv);
 		} else {
 			OutputFiles.writeAtomically(Path.of(output), csv.toString());
-			out.println(output + ": " + rows + " prediction(s)" + (failed > 0 ? ", " + failed + " file(s) skipped" : ""));
+			io.out().println(output + ": " + rows + " prediction(s)" + (failed > 0 ? ", " + failed + " file(s) skipped" : ""));
 		}
 		return 0;
 	}

@@ -2,21 +2,33 @@ package org.duodistill.cli;
 
 import org.duodistill.hub.HubSettings;
 import org.duodistill.train.TeacherCatalogue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * {@code teachers}: the recommended pretrained teachers with the student each initialises, their
  * sizes, what they were trained on, licence, download size and whether the Hugging Face cache
  * already has them. Asks no network.
  */
-final class TeachersCommand {
-	private TeachersCommand() {}
+@Command(name = "teachers", customSynopsis = "duodistill teachers",
+		description = {"Lists the recommended pretrained teachers (asks no network).",
+				"The student each initialises, sizes, licence, download size, and whether the cache has it."})
+final class TeachersCommand implements Callable<Integer> {
+	private final Streams io;
 
-	static int run(String[] argv, PrintStream out, PrintStream err) throws UsageException {
-		new Args(argv, 1, Set.of(), Set.of());
+	@Mixin HelpOption help;
+
+	TeachersCommand(Streams io) {
+		this.io = io;
+	}
+
+	@Override
+	public Integer call() {
+		PrintStream out = io.out();
 		HubSettings settings = HubSettings.fromEnvironment();
 		out.println(String.format(Locale.ROOT, "%-56s %-22s %-9s %-9s %-9s %-7s %s", "teacher (--teacher hf-hub:...)", "student (--student-arch)",
 				"teacher", "student", "download", "cached", "trained on; licence"));

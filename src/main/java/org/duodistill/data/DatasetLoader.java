@@ -29,6 +29,12 @@ public final class DatasetLoader {
 	private final ImageReaders readers;
 	private final int size;
 	private final Consumer<String> progress;
+	private ReadProgress readProgress;
+
+	/** Called after each file of a dataset is read (used or skipped), with the count so far and the total. */
+	public interface ReadProgress {
+		void read(int done, int total);
+	}
 	private ReadOptions options = ReadOptions.DEFAULT;
 	private long memoryBudget = Runtime.getRuntime().maxMemory() / 3;
 	private Path cacheDirectory = Path.of(System.getProperty("java.io.tmpdir"));
@@ -48,6 +54,12 @@ public final class DatasetLoader {
 	public DatasetLoader withReadingThreads(int threads) {
 		if (threads < 0) throw new IllegalArgumentException("reading threads must be >= 0, got " + threads);
 		this.workers = threads;
+		return this;
+	}
+
+	/** Reports each file read; without it, a message every 100 files. */
+	public DatasetLoader withReadProgress(ReadProgress p) {
+		this.readProgress = p;
 		return this;
 	}
 
@@ -125,6 +137,7 @@ public final class DatasetLoader {
 		int[] done = {0};
 		long[] inMemory = {0};
 		DiskCache[] disk = {null};
+		if (readProgress != null) readProgress.read(0, entries.size());
 		// files decoded and scaled on reading threads; cached, reported and counted here, in listing order
 		try {
 			OrderedWork.run(entries, workers, 2 * workers + 2, e -> read(e), (k, e, r) -> {
@@ -150,7 +163,9 @@ public final class DatasetLoader {
 				} else {
 					report.add(ImportRecord.skipped(e.file(), e.label(), e.split(), (String) r));
 				}
-				if (++done[0] % 100 == 0) progress.accept("read " + done[0] + "/" + entries.size() + " files");
+				done[0]++;
+				if (readProgress != null) readProgress.read(done[0], entries.size());
+				else if (done[0] % 100 == 0) progress.accept("read " + done[0] + "/" + entries.size() + " files");
 				return true;
 			});
 		} catch (DatasetException | RuntimeException ex) {

@@ -58,9 +58,16 @@ public final class EvaluationJob {
 	 */
 	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, org.duodistill.data.SlicePolicy cut)
 			throws IOException, DatasetException {
+		return run(modelDir, data, device, readers, cut, null);
+	}
+
+	/** @param reading told after each file of {@code data} is read; null: nothing */
+	public static Result run(Path modelDir, Path data, Device device, ImageReaders readers, org.duodistill.data.SlicePolicy cut,
+			DatasetLoader.ReadProgress reading) throws IOException, DatasetException {
 		SavedModel model = ModelFolder.read(modelDir);
 		org.duodistill.data.SlicePolicy slices = cut != null ? cut.cutOnly() : model.slicing().cutOnly();
-		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).withSlicePolicy(slices).load(data, false);
+		Dataset ds = new DatasetLoader(readers, model.preprocessing().size(), null).withSlicePolicy(slices).withReadProgress(reading)
+				.load(data, false);
 		checkClasses(model, ds.classes(), data);
 		List<Sample> samples = ds.split(Split.TEST).isEmpty() ? ds.samples() : ds.split(Split.TEST);
 		if (samples.isEmpty()) throw new DatasetException(data + ": no usable labelled images");

@@ -175,6 +175,7 @@ public final class ModelTrainer implements AutoCloseable {
 				}
 				seen += idx.length;
 				step++;
+				data.listener().trained(name, stage, epoch, bi + 1, batches.size(), lossSum / seen);
 			}
 			if (next != null) take(next);
 			// A partly trained epoch is neither recorded nor allowed to replace the best checkpoint.

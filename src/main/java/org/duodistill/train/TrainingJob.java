@@ -50,7 +50,7 @@ public final class TrainingJob {
 
 	public static Dataset loadDataset(Path data, int size, ImageReaders readers, SlicePolicy slices, TrainingOptions options,
 			TrainingListener listener) throws DatasetException {
-		Dataset ds = new DatasetLoader(readers, size, listener::message).withSlicePolicy(slices).load(data, true);
+		Dataset ds = new DatasetLoader(readers, size, listener::message).withReadProgress(listener::filesRead).withSlicePolicy(slices).load(data, true);
 		for (SkippedFile s : ds.skipped()) listener.message("skipped " + s.file() + ": " + s.reason());
 		listener.message("import: " + ds.summary());
 		ds = Splitter.assign(ds, options.seed(), listener::message); // carves a validation split when the data have train but no val

@@ -12,10 +12,13 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import org.duodistill.cli.Args;
+import org.duodistill.cli.HelpOption;
 import org.duodistill.cli.UsageException;
 import org.duodistill.data.Csv;
 import org.duodistill.data.DatasetException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -23,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code classify} on Spark: the single-machine command's rows ({@code file, slice, predicted,
@@ -31,23 +33,56 @@ import java.util.Set;
  * {@code reason}, in the order {@code classify} gives them, written as CSV or Parquet through
  * Spark's output committer.
  */
-final class SparkClassify {
+@Command(name = "classify", customSynopsis = "duodistill-spark classify --model MODEL_DIR --input DIR|FILE|GLOB|LIST.csv|LIST.parquet [OPTIONS]",
+		description = {"Classifies every file of an archive on Spark: classify's rows plus status and reason.",
+				"Paths may be any Hadoop file system URI (hdfs://, s3a://, file:); outputs are folders of part files with _SUCCESS."})
+final class SparkClassify implements SparkMain.SparkCommand {
 	static final String OK = "ok";
 	static final String UNREADABLE = "unreadable";
-	static final Set<String> OPTIONS = Set.of("model", "input", "output", "device", "threads", "master", "format", "partitions", "plane",
-			"slice-axis");
-	static final Set<String> FLAGS = Set.of("overwrite", "part-per-partition");
 
-	private SparkClassify() {}
+	@Mixin HelpOption help;
 
-	static int run(SparkSession spark, Args a, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
+	@Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "a model folder written by train (local or a Hadoop URI)")
+	String model;
+
+	@Option(names = "--input", paramLabel = "DIR|FILE|GLOB|LIST.csv|LIST.parquet", required = true,
+			description = "a folder (searched recursively), a file, a glob, or a list of paths")
+	String input;
+
+	@Option(names = "--output", paramLabel = "OUT.csv|OUT.parquet", description = "write the rows here (default: CSV on stdout)")
+	String output;
+
+	@Option(names = "--format", paramLabel = "csv|parquet", description = "the output's format (default: parquet for a .parquet --output, else csv)")
+	String format;
+
+	@Option(names = "--overwrite", description = "replace an existing --output")
+	boolean overwrite;
+
+	@Option(names = "--part-per-partition", description = "one part file per partition instead of one in all")
+	boolean partPerPartition;
+
+	@Mixin JobOptions job;
+
+	@Override
+	public JobOptions job() {
+		return job;
+	}
+
+	@Override
+	public void precheck() throws UsageException, org.duodistill.model.TensorFileException {
+		job.check();
+		format(format, output);
+		ModelStaging.precheck(model);
+		InputListing.precheck(input);
+	}
+
+	@Override
+	public int run(SparkSession spark, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
 		long t0 = System.nanoTime();
-		String input = a.required("input");
-		String output = a.get("output", null);
-		String format = format(a.get("format", null), output);
-		JobSettings job = JobSettings.of(spark, a);
-		if (output != null) OutputLocation.checkWritable(output, a.flag("overwrite"), spark.sparkContext().hadoopConfiguration());
-		ModelStaging.Staged model = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads(), job.cut());
+		String format = format(this.format, output);
+		JobSettings job = JobSettings.of(spark, this.job);
+		if (output != null) OutputLocation.checkWritable(output, overwrite, spark.sparkContext().hadoopConfiguration());
+		ModelStaging.Staged model = ModelStaging.stage(spark, this.model, job.device(), job.threads(), job.cut());
 		List<InputFile> files = new InputListing(spark).unlabelled(input);
 		if (files.isEmpty()) throw new IllegalArgumentException(input + ": no files to classify");
 
@@ -74,8 +109,8 @@ final class SparkClassify {
 				Iterator<String> it = CsvOutput.lines(rows);
 				while (it.hasNext()) out.println(it.next());
 			} else {
-				boolean onePart = !a.flag("part-per-partition");
-				if (a.flag("overwrite")) OutputLocation.delete(output, spark.sparkContext().hadoopConfiguration());
+				boolean onePart = !partPerPartition;
+				if (overwrite) OutputLocation.delete(output, spark.sparkContext().hadoopConfiguration());
 				try {
 					if (text) {
 						CsvOutput.write(rows, header(classes), output, onePart, spark.sparkContext().hadoopConfiguration());

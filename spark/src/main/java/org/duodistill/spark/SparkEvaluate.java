@@ -3,7 +3,7 @@ package org.duodistill.spark;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
-import org.duodistill.cli.Args;
+import org.duodistill.cli.HelpOption;
 import org.duodistill.cli.UsageException;
 import org.duodistill.data.DatasetException;
 import org.duodistill.data.DatasetLoader;
@@ -11,6 +11,9 @@ import org.duodistill.data.Split;
 import org.duodistill.infer.EvaluationJob;
 import org.duodistill.infer.Metrics;
 import org.duodistill.model.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,19 +32,45 @@ import java.util.TreeSet;
  * same metrics as the single-machine command, from probabilities computed on the executors and
  * gathered on the driver (a few floats per image).
  */
-final class SparkEvaluate {
-	static final Set<String> OPTIONS = Set.of("model", "data", "output", "device", "threads", "master", "partitions", "plane", "slice-axis");
-	static final Set<String> FLAGS = Set.of("overwrite");
+@Command(name = "evaluate", customSynopsis = "duodistill-spark evaluate --model MODEL_DIR --data DIR|CSV|LIST.parquet [OPTIONS]",
+		description = {"Scores a model on labelled images on Spark, as evaluate does: metric,value CSV.",
+				"Paths may be any Hadoop file system URI (hdfs://, s3a://, file:)."})
+final class SparkEvaluate implements SparkMain.SparkCommand {
+	@Mixin HelpOption help;
 
-	private SparkEvaluate() {}
+	@Option(names = "--model", paramLabel = "MODEL_DIR", required = true, description = "a model folder written by train (local or a Hadoop URI)")
+	String model;
 
-	static int run(SparkSession spark, Args a, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
-		String data = a.required("data");
-		String output = a.get("output", null);
-		JobSettings job = JobSettings.of(spark, a);
+	@Option(names = "--data", paramLabel = "DIR|CSV|LIST.parquet", required = true, description = "labelled images, as evaluate takes them, or a list path,label[,split]")
+	String data;
+
+	@Option(names = "--output", paramLabel = "FILE.csv", description = "write the metrics here (default: stdout)")
+	String output;
+
+	@Option(names = "--overwrite", description = "replace an existing --output")
+	boolean overwrite;
+
+	@Mixin JobOptions job;
+
+	@Override
+	public JobOptions job() {
+		return job;
+	}
+
+	@Override
+	public void precheck() throws UsageException, org.duodistill.model.TensorFileException {
+		job.check();
+		ModelStaging.precheck(model);
+		InputListing.precheck(data);
+	}
+
+	@Override
+	public int run(SparkSession spark, PrintStream out, PrintStream err) throws UsageException, IOException, DatasetException {
+		String data = this.data;
+		JobSettings job = JobSettings.of(spark, this.job);
 		var conf = spark.sparkContext().hadoopConfiguration();
-		if (output != null) OutputLocation.checkWritable(output, a.flag("overwrite"), conf);
-		ModelStaging.Staged staged = ModelStaging.stage(spark, a.required("model"), job.device(), job.threads(), job.cut());
+		if (output != null) OutputLocation.checkWritable(output, overwrite, conf);
+		ModelStaging.Staged staged = ModelStaging.stage(spark, this.model, job.device(), job.threads(), job.cut());
 		SavedModel model = staged.model();
 		InputListing.Listing listing = new InputListing(spark).labelled(data);
 		TreeSet<String> classes = new TreeSet<>();

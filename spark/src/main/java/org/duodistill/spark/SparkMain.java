@@ -2,15 +2,15 @@ package org.duodistill.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.duodistill.cli.Args;
+import org.duodistill.cli.CommandLines;
 import org.duodistill.cli.UsageException;
 import org.duodistill.data.DatasetException;
 import org.duodistill.model.TensorFileException;
 
 import java.io.PrintStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.util.HashSet;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * {@code duodistill-spark classify|evaluate}: the single-machine commands' options and outputs on
@@ -18,14 +18,23 @@ import java.util.Set;
  * Exit code 0 on success, 1 when the work failed, 2 for wrong usage; failures print one line.
  */
 public final class SparkMain {
-	static final String USAGE = String.join("\n",
-			"usage: duodistill-spark <command> [options]",
-			"  classify --model MODEL_DIR --input DIR|FILE|GLOB|LIST.csv|LIST.parquet [--output OUT.csv|OUT.parquet]",
-			"           [--format csv|parquet] [--overwrite] [--part-per-partition] [common options]",
-			"  evaluate --model MODEL_DIR --data DIR|CSV|LIST.parquet [--output metrics.csv] [--overwrite] [common options]",
-			"  common:  [--master local[*]|URL] [--device auto|cpu|gpu] [--threads N (libtorch threads per task)] [--partitions N]",
-			"           [--plane axial|coronal|sagittal | --slice-axis x|y|z]   (volumes: the model's plane unless given)",
-			"  Paths may be any Hadoop file system URI (hdfs://, s3a://, file:); outputs are folders of part files with _SUCCESS.");
+	static final String PROGRAM = "duodistill-spark";
+
+	/** A Spark command: checks what it can before a session starts, then runs in one. */
+	interface SparkCommand {
+		JobOptions job();
+
+		/** Wrong words and a missing local model or input fail here, before Spark starts. */
+		void precheck() throws UsageException, TensorFileException;
+
+		int run(SparkSession spark, PrintStream out, PrintStream err) throws Exception;
+	}
+
+	@Command(name = PROGRAM, mixinStandardHelpOptions = true, versionProvider = org.duodistill.cli.Versions.class,
+			customSynopsis = {"duodistill-spark COMMAND [OPTIONS]", "       duodistill-spark COMMAND --help   (that command's options, each with its default)"},
+			description = {"classify and evaluate on Apache Spark: in-process on every core (local[*]) unless --master or",
+					"spark-submit says otherwise. Exit code 0 on success, 1 when the work failed, 2 for wrong usage."})
+	static final class Top {}
 
 	private SparkMain() {}
 
@@ -33,30 +42,47 @@ public final class SparkMain {
 		if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
 		int code = run(args, System.out, System.err);
 		System.out.flush();
+		System.err.flush();
 		System.exit(code);
+	}
+
+	/** The command tree; also what the completion script and the documentation test read. */
+	public static CommandLine commandLine(PrintStream out, PrintStream err) {
+		CommandLine cl = new CommandLine(new Top());
+		cl.addSubcommand(new SparkClassify());
+		cl.addSubcommand(new SparkEvaluate());
+		cl.addSubcommand("help", new CommandLine.HelpCommand());
+		return CommandLines.configure(cl, out, err);
 	}
 
 	/** Starts (or joins) a Spark session, runs one command, stops the session it started. */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-			(args.length == 0 ? err : out).println(USAGE);
-			return args.length == 0 ? 2 : 0;
-		}
-		String master;
+		CommandLine cl = commandLine(out, err);
+		CommandLine.ParseResult pr;
 		try {
-			Args a = parse(args);
-			master = a.get("master", null);
-			ModelStaging.precheck(a.get("model", null));
-			InputListing.precheck(a.get(args[0].equals("classify") ? "input" : "data", null));
+			pr = cl.parseArgs(args);
+		} catch (CommandLine.ParameterException e) {
+			return CommandLines.usageError(PROGRAM, e.getCommandLine(), CommandLines.reason(e), err);
+		}
+		Integer helped = CommandLine.executeHelpRequest(pr);
+		if (helped != null) return helped;
+		CommandLine leaf = CommandLines.leaf(pr);
+		if (leaf == cl) {
+			err.print(cl.getUsageMessage());
+			return 2;
+		}
+		SparkCommand command = (SparkCommand) leaf.getCommand();
+		try {
+			command.precheck();
 		} catch (UsageException e) {
-			return usage(e, err);
+			return CommandLines.usageError(PROGRAM, leaf, e.getMessage(), err);
 		} catch (TensorFileException | IllegalArgumentException e) {
-			err.println("duodistill-spark: error: " + oneLine(e.getMessage()));
+			err.println(PROGRAM + ": error: " + oneLine(e.getMessage()));
 			return 1;
 		}
-		SparkSession spark = session(master, args[0]);
+		SparkSession spark = session(command.job().master, leaf.getCommandName());
 		try {
-			return run(spark, args, out, err);
+			return run(spark, leaf, command, out, err);
 		} finally {
 			spark.stop();
 		}
@@ -64,40 +90,36 @@ public final class SparkMain {
 
 	/** Runs one command in an existing session (tests, notebooks). */
 	public static int run(SparkSession spark, String[] args, PrintStream out, PrintStream err) {
+		CommandLine cl = commandLine(out, err);
+		CommandLine.ParseResult pr;
 		try {
-			Args a = parse(args);
-			switch (args[0]) {
-				case "classify": return SparkClassify.run(spark, a, out, err);
-				case "evaluate": return SparkEvaluate.run(spark, a, out, err);
-				default: throw new UsageException("unknown command '" + args[0] + "'");
-			}
+			pr = cl.parseArgs(args);
+		} catch (CommandLine.ParameterException e) {
+			return CommandLines.usageError(PROGRAM, e.getCommandLine(), CommandLines.reason(e), err);
+		}
+		Integer helped = CommandLine.executeHelpRequest(pr);
+		if (helped != null) return helped;
+		CommandLine leaf = CommandLines.leaf(pr);
+		if (leaf == cl) {
+			err.print(cl.getUsageMessage());
+			return 2;
+		}
+		return run(spark, leaf, (SparkCommand) leaf.getCommand(), out, err);
+	}
+
+	private static int run(SparkSession spark, CommandLine leaf, SparkCommand command, PrintStream out, PrintStream err) {
+		try {
+			return command.run(spark, out, err);
 		} catch (UsageException e) {
-			return usage(e, err);
+			return CommandLines.usageError(PROGRAM, leaf, e.getMessage(), err);
 		} catch (DatasetException | TensorFileException | FileAlreadyExistsException | IllegalArgumentException e) {
-			err.println("duodistill-spark: error: " + oneLine(e.getMessage()));
+			err.println(PROGRAM + ": error: " + oneLine(e.getMessage()));
 			return 1;
 		} catch (Exception e) {
 			// Spark's own exceptions (a failed job) are checked exceptions thrown from Scala code
-			err.println("duodistill-spark: error: " + oneLine(rootMessage(e)));
+			err.println(PROGRAM + ": error: " + oneLine(rootMessage(e)));
 			return 1;
 		}
-	}
-
-	private static Args parse(String[] args) throws UsageException {
-		Set<String> options = new HashSet<>();
-		Set<String> flags = new HashSet<>();
-		switch (args[0]) {
-			case "classify" -> {
-				options.addAll(SparkClassify.OPTIONS);
-				flags.addAll(SparkClassify.FLAGS);
-			}
-			case "evaluate" -> {
-				options.addAll(SparkEvaluate.OPTIONS);
-				flags.addAll(SparkEvaluate.FLAGS);
-			}
-			default -> throw new UsageException("unknown command '" + args[0] + "' (classify or evaluate)");
-		}
-		return new Args(args, 1, options, flags);
 	}
 
 	/** spark-submit passes the master as spark.master; started any other way, the job runs in-process on every core. */
@@ -115,12 +137,6 @@ public final class SparkMain {
 		SparkSession spark = b.getOrCreate();
 		if (!conf.contains("spark.log.level")) spark.sparkContext().setLogLevel("WARN");
 		return spark;
-	}
-
-	private static int usage(UsageException e, PrintStream err) {
-		err.println("duodistill-spark: " + e.getMessage());
-		err.println(USAGE);
-		return 2;
 	}
 
 	/** Spark wraps task failures in layers; the innermost message says what went wrong. */
