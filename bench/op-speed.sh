@@ -19,8 +19,6 @@ mvn -q -B -o -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=co
 cp="target/classes:$(cat target/bench-classpath.txt)"
 export OMP_NUM_THREADS="$threads" OPT_OUT_TRACKING=true
 cap=(env DNNL_MAX_CPU_ISA=AVX ATEN_CPU_CAPABILITY=avx2)
-# experimental layouts of ResNetNetwork to time beside the default (-Dduodistill.channelsLast=...)
-LAYOUTS="${LAYOUTS:-}"
 ours() { "${cap[@]}" java -Xmx6g -Dthreads="$threads" -Dai.djl.offline=true -Djava.awt.headless=true -cp "$cp" "$@" 2>/dev/null; }
 py() { /usr/bin/python3 "$@" 2>/dev/null; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -32,9 +30,6 @@ echo "round,side,images_per_second" > "$raw"
 for ((r = 1; r <= rounds; r++)); do
 	echo "$r,duodistill,$(ours bench/SpeedBench.java train resnet10-w32 64 32 "$secs" | tail -1 | cut -d, -f6)" >> "$raw"
 	echo "$r,pytorch_capped,$("${cap[@]}" /usr/bin/python3 bench/torch_speed.py train resnet10-w32 64 32 "$secs" "$threads" 2>/dev/null | tail -1 | cut -d, -f6)" >> "$raw"
-	for v in $LAYOUTS; do
-		echo "$r,duodistill_$v,$(ours -Dduodistill.channelsLast="$v" bench/SpeedBench.java train resnet10-w32 64 32 "$secs" | tail -1 | cut -d, -f6)" >> "$raw"
-	done
 	echo "$r,pytorch_uncapped,$(py bench/torch_speed.py train resnet10-w32 64 32 "$secs" "$threads" | tail -1 | cut -d, -f6)" >> "$raw"
 done
 cat "$raw"

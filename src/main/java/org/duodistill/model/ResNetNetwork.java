@@ -30,9 +30,8 @@ final class ResNetNetwork implements Network {
 
 	@Override
 	public NDArray features(DeviceWeights w, NDArray input, BatchNormMode norm) {
-		NDArray first = conv1(input, w, norm);
-		NDArray x = Activation.relu(first);
-		x = maxPool(x);
+		NDArray x = Activation.relu(convBn(input, w, "conv1", 2, 3, norm));
+		x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
 		for (int stage = 0; stage < 4; stage++) {
 			for (int b = 0; b < spec.depths()[stage]; b++) {
 				String p = "layer" + (stage + 1) + "." + b + ".";
@@ -41,33 +40,6 @@ final class ResNetNetwork implements Network {
 			}
 		}
 		return Pool.globalAvgPool2d(x);
-	}
-
-	static final String LAYOUT = System.getProperty("duodistill.channelsLast", "false");
-	static final boolean CHANNELS_LAST = LAYOUT.equals("true");
-
-	private static NDArray maxPool(NDArray x) {
-		if (!LAYOUT.equals("pool")) return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
-		NDArray y = Pool.maxPool2d(channelsLast(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
-		Shape s = y.getShape();
-		// back to NCHW memory: flattening C, H, W of a channels-last tensor cannot be a view, so it copies
-		return y.reshape(s.get(0), -1).reshape(s);
-	}
-
-	private static NDArray conv1(NDArray input, DeviceWeights w, BatchNormMode norm) {
-		if (!CHANNELS_LAST || (norm == BatchNormMode.EVAL && w.has("conv1.folded_weight"))) return convBn(input, w, "conv1", 2, 3, norm);
-		return bn(channelsLast(conv(input, w.get("conv1.weight"), 2, 3)), w, "bn1", norm);
-	}
-
-	/**
-	 * The same NCHW tensor laid out NHWC in memory: libtorch's convolution, BatchNorm and pooling
-	 * follow their input's layout, so the rest of the network runs channels-last. DJL 0.36 has no
-	 * memory-format call: permute to NHWC, a reshape that cannot be a view copies, permute back.
-	 */
-	static NDArray channelsLast(NDArray x) {
-		Shape s = x.getShape();
-		long n = s.get(0), c = s.get(1), h = s.get(2), wd = s.get(3);
-		return x.transpose(0, 2, 3, 1).reshape(n * h * wd, c).reshape(n, h, wd, c).transpose(0, 3, 1, 2);
 	}
 
 	private NDArray block(NDArray x, DeviceWeights w, String p, int stride, BatchNormMode norm) {
