@@ -301,8 +301,8 @@ public final class DatasetLoader {
 	}
 
 	private static List<Path> walk(Path dir) throws DatasetException {
-		try (Stream<Path> s = Files.walk(dir)) {
-			return s.filter(Files::isRegularFile).filter(p -> !hidden(p) && !hidden(p.getParent()) && !pairData(p)).sorted().toList();
+		try {
+			return FolderWalk.regularFiles(dir).stream().filter(p -> !hidden(p) && !hidden(p.getParent()) && !pairData(p)).sorted().toList();
 		} catch (IOException e) {
 			throw new DatasetException(dir + ": cannot list folder (" + e.getMessage() + ")");
 		}

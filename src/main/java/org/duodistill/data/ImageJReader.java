@@ -91,13 +91,6 @@ public final class ImageJReader implements ImageReader {
 		return new ImageData(format, imp.getWidth(), imp.getHeight(), planes.size(), bits, planes, stacks);
 	}
 
-	/**
-	 * Every stack slice its own plane, channels apart, numbered 1..n, one stack: for views that keep a
-	 * hyperstack's channels apart (Explain Prediction's per-slice maps), not the rule of {@link #data}.
-	 */
-	public static ImageData slices(ImagePlus imp) {
-		return new ImageData(describe(imp), imp.getWidth(), imp.getHeight(), imp.getStackSize(), imp.getBitDepth(), planes(imp));
-	}
 
 	/** Channels, z-slices and frames; a stack whose dimensions do not multiply to its size is z-slices. */
 	private record Dims(int c, int z, int t) {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Classifies a file or every file under a folder (one prediction per image or slice). Unreadable
@@ -34,10 +33,7 @@ public final class FolderClassification {
 	public static List<Path> files(Path input) throws IOException {
 		if (!Files.exists(input)) throw new IllegalArgumentException(input + ": input file or folder not found");
 		if (!Files.isDirectory(input)) return List.of(input);
-		List<Path> all;
-		try (Stream<Path> s = Files.walk(input)) {
-			all = s.filter(Files::isRegularFile).filter(p -> !hidden(input.relativize(p))).sorted().toList();
-		}
+		List<Path> all = org.duodistill.data.FolderWalk.regularFiles(input).stream().filter(p -> !hidden(input.relativize(p))).sorted().toList();
 		java.util.Map<Path, List<Path>> byFolder = new java.util.LinkedHashMap<>();
 		for (Path p : all) byFolder.computeIfAbsent(p.getParent(), k -> new ArrayList<>()).add(p);
 		DicomReader dicom = new DicomReader();
