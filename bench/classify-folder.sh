@@ -7,12 +7,14 @@
 # change the speed). Also: duodistill with --threads 1 (does it scale with the second core?) and the
 # largest probability difference between the two programs' CSVs.
 #
-# Usage: bench/classify-folder.sh [OUT] (from the project folder; ROUNDS=5 N=4266 THREADS=2 BATCH=32)
+# Usage: bench/classify-folder.sh [OUT] (from the project folder; ROUNDS=5 N=4266 THREADS=2 BATCH=32 for the
+# PyTorch script, as a user writes it; DD_BATCH for duodistill, default: its own --batch default)
 # Needs Debian's python3-torch (run with /usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-bench-results/classify-folder}"
 rounds="${ROUNDS:-5}"; n="${N:-4266}"; threads="${THREADS:-2}"; batch="${BATCH:-32}"
+ddbatch=(); [[ -n "${DD_BATCH:-}" ]] && ddbatch=(--batch "$DD_BATCH")
 mkdir -p "$out"
 mvn -q -B -o -f duodistill.xml compile
 mvn -q -B -o -f duodistill.xml dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
@@ -29,9 +31,9 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 raw="$out/classify-folder-raw.csv"
 echo "round,program,threads,seconds" > "$raw"
 for ((r = 1; r <= rounds; r++)); do
-	echo "$r,duodistill,$threads,$(secs dd --output "$out/duodistill.csv" --threads "$threads" --batch "$batch")" >> "$raw"
+	echo "$r,duodistill,$threads,$(secs dd --output "$out/duodistill.csv" --threads "$threads" "${ddbatch[@]}")" >> "$raw"
 	echo "$r,pytorch,$threads,$(secs /usr/bin/python3 bench/torch_classify.py "$model" "$folder" "$out/pytorch.csv" "$batch" "$threads")" >> "$raw"
-	echo "$r,duodistill,1,$(secs dd --output "$out/duodistill-1.csv" --threads 1 --batch "$batch")" >> "$raw"
+	echo "$r,duodistill,1,$(secs dd --output "$out/duodistill-1.csv" --threads 1 "${ddbatch[@]}")" >> "$raw"
 	tail -3 "$raw"
 done
 med() { awk -F, -v p="$1" -v t="$2" 'NR > 1 && $2 == p && $3 == t {print $4}' "$raw" | median; }

@@ -23,7 +23,7 @@ public final class PredictionBatches<K> {
 	}
 
 	/** The default batch: measured on 2 cores (docs/benchmarks.md, folder classification). */
-	public static final int DEFAULT_BATCH = 32;
+	public static final int DEFAULT_BATCH = 64;
 
 	private final Classifier classifier;
 	private final int batch;
