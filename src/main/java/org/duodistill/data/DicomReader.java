@@ -577,7 +577,7 @@ public final class DicomReader implements ImageReader {
 		double[] normal = null;
 		for (SliceKey k : keys) {
 			if (k.orientation != null) {
-				normal = cross(k.orientation);
+				normal = sliceNormal(k.orientation);
 				if (normal != null) break;
 			}
 		}
@@ -595,7 +595,8 @@ public final class DicomReader implements ImageReader {
 		return out;
 	}
 
-	private static double[] cross(double[] o) {
+	/** The unit normal of slices with this ImageOrientationPatient (row x column direction); null when degenerate. */
+	static double[] sliceNormal(double[] o) {
 		if (o.length < 6) return null;
 		double[] n = {o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]};
 		double len = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);

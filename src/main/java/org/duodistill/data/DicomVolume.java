@@ -28,12 +28,8 @@ final class DicomVolume {
 
 	private DicomVolume() {}
 
-	/** Where the frames lie: row and column directions (LPS), row and column spacing (mm), one position per frame. */
-	record Geometry(double[] alongRow, double[] alongColumn, double rowSpacing, double columnSpacing, double[][] positions) {
-		double[] normal() {
-			return cross(alongRow, alongColumn);
-		}
-	}
+	/** Where the frames lie: row, column and slice-normal directions (LPS), row and column spacing (mm), one position per frame. */
+	record Geometry(double[] alongRow, double[] alongColumn, double[] normal, double rowSpacing, double columnSpacing, double[][] positions) {}
 
 	/** The stored frames, or the volume cut in {@code plane} when the file places its frames and they were acquired in another plane. */
 	static ImageData cut(Path file, DicomDataset ds, ImageData stored, AnatomicalPlane plane) throws ImageReadException {
@@ -122,8 +118,9 @@ final class DicomVolume {
 		}
 		double[] row = unit(Arrays.copyOfRange(orientation, 0, 3));
 		double[] column = unit(Arrays.copyOfRange(orientation, 3, 6));
-		if (row == null || column == null || !(spacing[0] > 0) || !(spacing[1] > 0)) return null;
-		return new Geometry(row, column, spacing[0], spacing[1], positions);
+		double[] normal = DicomReader.sliceNormal(orientation);
+		if (row == null || column == null || normal == null || !(spacing[0] > 0) || !(spacing[1] > 0)) return null;
+		return new Geometry(row, column, normal, spacing[0], spacing[1], positions);
 	}
 
 	private static double[] value(DicomDataset groups, int sequence, int tag, int count) {
@@ -157,9 +154,5 @@ final class DicomVolume {
 
 	private static double dot(double[] a, double[] b) {
 		return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-	}
-
-	private static double[] cross(double[] a, double[] b) {
-		return new double[] {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
 	}
 }
