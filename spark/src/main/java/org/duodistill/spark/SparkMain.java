@@ -55,22 +55,32 @@ public final class SparkMain {
 		return CommandLines.configure(cl, out, err);
 	}
 
-	/** Starts (or joins) a Spark session, runs one command, stops the session it started. */
-	public static int run(String[] args, PrintStream out, PrintStream err) {
+	/** The command line's command, or the exit code when parsing already answered (a usage error, help, no command). */
+	private record Parsed(CommandLine leaf, Integer exit) {}
+
+	private static Parsed parse(String[] args, PrintStream out, PrintStream err) {
 		CommandLine cl = commandLine(out, err);
 		CommandLine.ParseResult pr;
 		try {
 			pr = cl.parseArgs(args);
 		} catch (CommandLine.ParameterException e) {
-			return CommandLines.usageError(PROGRAM, e.getCommandLine(), CommandLines.reason(e), err);
+			return new Parsed(null, CommandLines.usageError(PROGRAM, e.getCommandLine(), CommandLines.reason(e), err));
 		}
 		Integer helped = CommandLine.executeHelpRequest(pr);
-		if (helped != null) return helped;
+		if (helped != null) return new Parsed(null, helped);
 		CommandLine leaf = CommandLines.leaf(pr);
 		if (leaf == cl) {
 			err.print(cl.getUsageMessage());
-			return 2;
+			return new Parsed(null, 2);
 		}
+		return new Parsed(leaf, null);
+	}
+
+	/** Starts (or joins) a Spark session, runs one command, stops the session it started. */
+	public static int run(String[] args, PrintStream out, PrintStream err) {
+		Parsed p = parse(args, out, err);
+		if (p.exit() != null) return p.exit();
+		CommandLine leaf = p.leaf();
 		SparkCommand command = (SparkCommand) leaf.getCommand();
 		try {
 			command.precheck();
@@ -90,20 +100,9 @@ public final class SparkMain {
 
 	/** Runs one command in an existing session (tests, notebooks). */
 	public static int run(SparkSession spark, String[] args, PrintStream out, PrintStream err) {
-		CommandLine cl = commandLine(out, err);
-		CommandLine.ParseResult pr;
-		try {
-			pr = cl.parseArgs(args);
-		} catch (CommandLine.ParameterException e) {
-			return CommandLines.usageError(PROGRAM, e.getCommandLine(), CommandLines.reason(e), err);
-		}
-		Integer helped = CommandLine.executeHelpRequest(pr);
-		if (helped != null) return helped;
-		CommandLine leaf = CommandLines.leaf(pr);
-		if (leaf == cl) {
-			err.print(cl.getUsageMessage());
-			return 2;
-		}
+		Parsed p = parse(args, out, err);
+		if (p.exit() != null) return p.exit();
+		CommandLine leaf = p.leaf();
 		return run(spark, leaf, (SparkCommand) leaf.getCommand(), out, err);
 	}
 
