@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 @Command(name = "classify", customSynopsis = "duodistill classify --model MODEL_DIR --input FILE|DIR [OPTIONS]",
 		description = {"Classifies an image or every image under a folder, as CSV.",
 				"One row per image or slice, on stdout or in --output; unreadable files are skipped and listed on stderr.",
-				"--threads N: N threads read and preprocess files while N libtorch threads run the network."})
+				"--threads N: the network runs on N - N/2 libtorch threads while N/2 threads (N on a GPU) read and preprocess files; with N = 1 one thread does both in turn."})
 final class ClassifyCommand implements Callable<Integer> {
 	private final Streams io;
 
@@ -58,15 +58,12 @@ final class ClassifyCommand implements Callable<Integer> {
 		Path inputPath = CommandLines.path(input, "--input");
 		if (output != null) OutputFiles.checkWritable(Path.of(output), overwrite);
 		var slicing = cut.cut();
-		// --threads N: N reading threads beside N libtorch threads. On a quiet 2-core machine two libtorch
-		// threads beat one (folder of 4,266 PNGs: 7.6 against 9.8 s, docs/benchmarks.md); under heavy load
-		// OpenMP waits on preempted threads and --threads 1 does better.
 		if (engine.threads < 0) throw new UsageException("--threads must be >= 0");
 		if (batch < 1) throw new UsageException("--batch must be >= 1");
 		int cores = engine.threads > 0 ? engine.threads : OrderedWork.defaultWorkers();
-		Engines.configure(cores);
+		Engines.configure(FolderClassification.Settings.networkThreads(cores));
 		var device = Engines.device(engine.device);
-		FolderClassification.Settings settings = new FolderClassification.Settings(batch, cores);
+		FolderClassification.Settings settings = FolderClassification.Settings.forCores(cores, batch, device.isGpu());
 		List<Path> files = FolderClassification.files(inputPath);
 		StringBuilder csv = new StringBuilder();
 		int rows = 0;

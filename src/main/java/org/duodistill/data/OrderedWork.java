@@ -1,11 +1,12 @@
 package org.duodistill.data;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs a task on each item of a list on worker threads and hands the results to the calling thread
@@ -40,19 +41,27 @@ public final class OrderedWork {
 	 * @throws Exception the first exception of a task, as thrown, when its item's turn comes, or of {@code sink}
 	 */
 	public static <T, R> boolean run(List<T> items, int workers, int window, Task<T, R> task, InOrder<T, R> sink) throws Exception {
+		return run(items, workers, Math.max(window, Math.min(workers, items.size())), r -> 1, task, sink);
+	}
+
+	/**
+	 * As {@link #run(List, int, int, Task, InOrder)} with the window counted in what the results hold
+	 * (planes, say) instead of items, for lists whose items differ a lot: a 2-D image is one plane, a
+	 * volume hundreds. A worker starts the next item while the weight taken and not yet handed over
+	 * is below {@code budget}, or when nothing is in flight (so one item heavier than the budget
+	 * still goes through); an item being worked on weighs 1 until its result is weighed. In flight at
+	 * most: budget + workers x (heaviest result - 1).
+	 *
+	 * @param weight what a result weighs (at least 1 is counted); a failed item weighs 1
+	 */
+	public static <T, R> boolean run(List<T> items, int workers, long budget, ToLongFunction<? super R> weight, Task<T, R> task, InOrder<T, R> sink)
+			throws Exception {
 		if (workers <= 0 || items.size() <= 1) {
 			for (int i = 0; i < items.size(); i++) if (!sink.accept(i, items.get(i), task.apply(items.get(i)))) return false;
 			return true;
 		}
 		int threads = Math.min(workers, items.size());
-		int w = Math.max(window, threads);
-		Object[] results = new Object[w];
-		Throwable[] failures = new Throwable[w];
-		boolean[] ready = new boolean[w];
-		Semaphore ahead = new Semaphore(w);
-		AtomicInteger next = new AtomicInteger();
-		AtomicBoolean stopped = new AtomicBoolean();
-		Object lock = new Object();
+		Flight flight = new Flight(Math.max(budget, 1));
 		AtomicInteger names = new AtomicInteger();
 		ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
 			Thread t = new Thread(r, "duodistill-read-" + names.incrementAndGet());
@@ -62,58 +71,85 @@ public final class OrderedWork {
 		try {
 			for (int k = 0; k < threads; k++) {
 				pool.execute(() -> {
-					while (!stopped.get()) {
-						try {
-							ahead.acquire();
-						} catch (InterruptedException e) {
-							return;
-						}
-						int i = next.getAndIncrement();
-						if (i >= items.size() || stopped.get()) {
-							ahead.release();
-							return;
-						}
+					int i;
+					while ((i = flight.take(items.size())) >= 0) {
 						Object value = null;
 						Throwable failure = null;
+						long weighs = 1;
 						try {
-							value = task.apply(items.get(i));
+							@SuppressWarnings("unchecked")
+							R r = (R) (value = task.apply(items.get(i)));
+							weighs = Math.max(1, weight.applyAsLong(r));
 						} catch (Throwable e) {
 							failure = e;
 						}
-						synchronized (lock) {
-							// slot i % w is free: items [handed, handed + w) are the only ones taken and not handed over
-							results[i % w] = value;
-							failures[i % w] = failure;
-							ready[i % w] = true;
-							lock.notifyAll();
-						}
+						flight.done(i, new Done(value, failure, weighs));
 					}
 				});
 			}
 			for (int i = 0; i < items.size(); i++) {
-				int slot = i % w;
-				Object value;
-				Throwable failure;
-				synchronized (lock) {
-					while (!ready[slot]) lock.wait();
-					value = results[slot];
-					failure = failures[slot];
-					results[slot] = null;
-					failures[slot] = null;
-					ready[slot] = false;
-				}
-				if (failure != null) throw rethrown(failure);
+				Done d = flight.await(i);
+				if (d.failure() != null) throw rethrown(d.failure());
 				@SuppressWarnings("unchecked")
-				R r = (R) value;
+				R r = (R) d.value();
 				boolean more = sink.accept(i, items.get(i), r);
-				// the item handed over counts in the window until the sink is done with it
-				ahead.release();
+				// the item handed over counts in flight until the sink is done with it
+				flight.handedOver(d.weight());
 				if (!more) return false;
 			}
 			return true;
 		} finally {
-			stopped.set(true);
+			flight.stop();
 			pool.shutdownNow();
+		}
+	}
+
+	private record Done(Object value, Throwable failure, long weight) {}
+
+	/** The items taken and not handed over, and their weight, under one lock. */
+	private static final class Flight {
+		private final long budget;
+		private final Map<Integer, Done> finished = new HashMap<>();
+		private int next;
+		private long weight;
+		private boolean stopped;
+
+		Flight(long budget) {
+			this.budget = budget;
+		}
+
+		/** The next item's index for a worker, or -1 when there is none or the work stopped. */
+		synchronized int take(int size) {
+			try {
+				while (!stopped && next < size && weight > 0 && weight >= budget) wait();
+			} catch (InterruptedException e) {
+				return -1;
+			}
+			if (stopped || next >= size) return -1;
+			weight++;
+			return next++;
+		}
+
+		synchronized void done(int index, Done d) {
+			finished.put(index, d);
+			weight += d.weight() - 1;
+			notifyAll();
+		}
+
+		synchronized Done await(int index) throws InterruptedException {
+			Done d;
+			while ((d = finished.remove(index)) == null) wait();
+			return d;
+		}
+
+		synchronized void handedOver(long w) {
+			weight -= w;
+			notifyAll();
+		}
+
+		synchronized void stop() {
+			stopped = true;
+			notifyAll();
 		}
 	}
 

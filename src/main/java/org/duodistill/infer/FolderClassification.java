@@ -49,6 +49,10 @@ public final class FolderClassification {
 		return ordered;
 	}
 
+	private static long planes(Object read) {
+		return read instanceof Classifier.PreparedFile f ? f.inputs().size() : 1;
+	}
+
 	/** Names starting with a dot (.DS_Store, .git, ...) are not images to classify. */
 	public static boolean hidden(Path relative) {
 		for (Path part : relative) if (part.toString().startsWith(".")) return true;
@@ -65,14 +69,37 @@ public final class FolderClassification {
 			if (workers < 0) throw new IllegalArgumentException("reading threads must be >= 0, got " + workers);
 		}
 
-		/** Batches of {@link PredictionBatches#DEFAULT_BATCH}, one reading thread per processor. */
+		/** Batches of {@link PredictionBatches#DEFAULT_BATCH} on this machine's processors, the network on the CPU. */
 		public static Settings defaults() {
-			return new Settings(PredictionBatches.DEFAULT_BATCH, org.duodistill.data.OrderedWork.defaultWorkers());
+			return forCores(org.duodistill.data.OrderedWork.defaultWorkers(), PredictionBatches.DEFAULT_BATCH, false);
 		}
 
-		/** Files read ahead of the one being batched: what bounds memory, whatever the number of files. */
-		int window() {
-			return Math.max(2 * workers, 8);
+		/**
+		 * The reading threads for {@code cores} processors. On the CPU the cores are shared half and
+		 * half with the network's libtorch threads ({@link #networkThreads}): reading and
+		 * preprocessing a 128x128 PNG costs about as much as the network's pass over it (0.7 against
+		 * 0.8 ms on one thread), and on 2 cores one reader beside one libtorch thread beat two of each
+		 * (docs/benchmarks.md, folder classification). One core: the calling thread reads each file
+		 * and runs the network in turn. With the network on a GPU every core reads.
+		 */
+		public static Settings forCores(int cores, int batch, boolean gpu) {
+			int n = Math.max(1, cores);
+			return new Settings(batch, gpu ? n : n / 2);
+		}
+
+		/** libtorch's threads beside {@link #forCores}' readers on the CPU. */
+		public static int networkThreads(int cores) {
+			int n = Math.max(1, cores);
+			return Math.max(1, n - n / 2);
+		}
+
+		/**
+		 * Planes read ahead of the batch being gathered, the one being handed over included: two
+		 * batches, so that the readers fill the next batch while the network runs this one. Counted
+		 * in planes, not files, so that a folder of volumes stays within memory too.
+		 */
+		long planesAhead() {
+			return Math.max(2L * batch, Math.max(2L * workers, 8));
 		}
 	}
 
@@ -93,7 +120,7 @@ public final class FolderClassification {
 		PredictionBatches<Integer> batches = new PredictionBatches<>(classifier, settings.batch(), (i, f, rows) -> predictions.addAll(rows));
 		boolean complete;
 		try {
-			complete = org.duodistill.data.OrderedWork.run(files, settings.workers(), settings.window(), file -> {
+			complete = org.duodistill.data.OrderedWork.run(files, settings.workers(), settings.planesAhead(), FolderClassification::planes, file -> {
 				try {
 					return (Object) classifier.prepare(file.toString(), file);
 				} catch (ImageReadException e) {

@@ -57,4 +57,43 @@ class OrderedWorkTest {
 		}));
 		assertEquals(ITEMS.subList(0, 10), some);
 	}
+
+	@Test
+	void aWeightBudgetBoundsWhatIsHeldAndLetsItemsHeavierThanTheBudgetThrough() throws Exception {
+		// item i holds 1 plane, every 25th a volume of 40: heavier than the whole budget of 16
+		AtomicInteger held = new AtomicInteger();
+		AtomicInteger mostHeld = new AtomicInteger();
+		AtomicInteger running = new AtomicInteger();
+		AtomicInteger mostRunning = new AtomicInteger();
+		List<Integer> got = new ArrayList<>();
+		boolean all = OrderedWork.run(ITEMS, 3, 16, (Integer planes) -> planes, i -> {
+			mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+			Thread.sleep(new Random(i).nextInt(2));
+			int planes = i % 25 == 0 ? 40 : 1;
+			mostHeld.accumulateAndGet(held.addAndGet(planes), Math::max);
+			running.decrementAndGet();
+			return planes;
+		}, (index, item, planes) -> {
+			got.add(item);
+			held.addAndGet(-planes);
+			return true;
+		});
+		assertTrue(all);
+		assertEquals(ITEMS, got);
+		assertTrue(mostHeld.get() <= 16 + 3 * 39, "planes held: " + mostHeld.get());
+		assertTrue(mostRunning.get() >= 2, "items read side by side: " + mostRunning.get());
+		// weighed by planes, a budget of 16 one-plane items lets more than 6 files be read ahead
+		AtomicInteger started = new AtomicInteger();
+		AtomicInteger handed = new AtomicInteger();
+		AtomicInteger mostAhead = new AtomicInteger();
+		OrderedWork.run(ITEMS, 2, 16, (Integer r) -> 1, i -> {
+			mostAhead.accumulateAndGet(started.incrementAndGet() - handed.get(), Math::max);
+			return i;
+		}, (index, item, r) -> {
+			if (index % 50 == 0) Thread.sleep(20); // a slow network batch: the readers run ahead meanwhile
+			handed.incrementAndGet();
+			return true;
+		});
+		assertTrue(mostAhead.get() <= 16 && mostAhead.get() > 8, "read ahead of the one handed over: " + mostAhead.get());
+	}
 }
