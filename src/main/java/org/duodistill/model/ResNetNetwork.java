@@ -42,12 +42,12 @@ final class ResNetNetwork implements Network {
 	}
 
 	/**
-	 * ReLU and the 3x3/2 max pool after the first convolution. Without gradients the pool comes
+	 * ReLU and the 3x3/2 max pool after the first convolution. Without autograd the pool comes
 	 * first, on the faster {@link SeparableMaxPool}, and the ReLU after it on a quarter of the
 	 * values: a ReLU is monotone, so relu(max(x)) = max(relu(x)) exactly.
 	 */
 	private static NDArray stem(NDArray x) {
-		if (x.hasGradient()) return Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+		if (SeparableMaxPool.recording()) return Pool.maxPool2d(Activation.relu(x), new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
 		return Activation.relu(SeparableMaxPool.pool3x3Stride2(x));
 	}
 

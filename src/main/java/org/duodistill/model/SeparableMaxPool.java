@@ -12,9 +12,9 @@ import ai.djl.nn.pooling.Pool;
  * about 1.5 ms this way (measured in docs/benchmarks.md, folder classification). A maximum is exact,
  * so the values equal the kernel's bit for bit.
  *
- * <p>Only for tensors no gradient flows through: the gradient of an element-wise maximum splits ties
- * between both sides where the pool gives it all to the first maximum of the window, so training and
- * input gradients (saliency) keep libtorch's pool.
+ * <p>Only while autograd is off: the gradient of an element-wise maximum splits ties between both
+ * sides where the pool gives it all to the first maximum of the window, so training and input
+ * gradients (saliency) keep libtorch's pool.
  */
 final class SeparableMaxPool {
 	private SeparableMaxPool() {}
@@ -22,10 +22,19 @@ final class SeparableMaxPool {
 	/** torchvision's stem pool on an NCHW tensor: {@code max_pool2d(x, 3, stride=2, padding=1)}. */
 	static NDArray pool3x3Stride2(NDArray x) {
 		Shape s = x.getShape();
-		if (x.hasGradient() || s.dimension() != 4 || s.get(2) < 2 || s.get(3) < 2) {
+		if (recording() || s.dimension() != 4 || s.get(2) < 2 || s.get(3) < 2) {
 			return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
 		}
 		return pass(pass(x, 3), 2);
+	}
+
+	/**
+	 * Whether autograd records on this thread (a GradientCollector is open). DJL's
+	 * {@code hasGradient()} cannot say whether a tensor is in a graph: it is false for every
+	 * operation's result, so the thread's mode decides.
+	 */
+	static boolean recording() {
+		return ai.djl.pytorch.jni.JniUtils.isGradMode();
 	}
 
 	/**

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The two-pass stem pool against libtorch's max_pool2d(3, 2, 1): the same values, bit for bit. */
 class SeparableMaxPoolTest {
@@ -43,27 +45,47 @@ class SeparableMaxPoolTest {
 	}
 
 	@Test
-	void aTensorThatNeedsGradientsKeepsThePoolsGradient() {
+	void underAutogradThePoolsGradientIsKept() {
+		Engines.noGradientsOnThisThread();
 		try (NDManager m = Engines.engine().newBaseManager(Device.cpu())) {
-			// a window of four equal maxima: the pool gives the whole gradient to one of them, a maximum would split it
+			// windows of equal maxima: the pool gives the whole gradient to one of them, a maximum would split it
 			NDArray x = m.ones(new Shape(1, 1, 4, 4));
 			float[] expected, got;
 			try (GradientCollector gc = Engines.engine().newGradientCollector()) {
 				NDArray a = x.duplicate();
 				a.setRequiresGradient(true);
-				gc.backward(reference(a).sum());
+				gc.backward(reference(a.mul(2)).sum());
 				expected = a.getGradient().toFloatArray();
 			}
 			try (GradientCollector gc = Engines.engine().newGradientCollector()) {
 				NDArray a = x.duplicate();
 				a.setRequiresGradient(true);
-				gc.backward(SeparableMaxPool.pool3x3Stride2(a).sum());
+				// pooled as the network pools: an operation's result, not the leaf itself
+				gc.backward(SeparableMaxPool.pool3x3Stride2(a.mul(2)).sum());
 				got = a.getGradient().toFloatArray();
 			}
 			assertArrayEquals(expected, got, 0f);
 			float total = 0;
 			for (float g : got) total += g;
-			assertEquals(4f, total, 0f, "one unit of gradient per output");
+			assertEquals(8f, total, 0f, "two units of gradient per output");
+		}
+	}
+
+	@Test
+	void aResNetsLogitsAreTheSameWithEitherPool() throws Exception {
+		Engines.noGradientsOnThisThread();
+		ModelSpec spec = Architectures.parse("resnet10-w32", 1, 3).withImageSize(32);
+		try (NDManager m = Engines.engine().newBaseManager(Device.cpu());
+				DeviceWeights w = DeviceWeights.upload(spec, WeightInit.random(spec, 1), m, Device.cpu())) {
+			NDArray x = m.randomNormal(new Shape(2, 1, 32, 32));
+			assertFalse(SeparableMaxPool.recording(), "inference: the two passes");
+			float[] twoPasses = spec.network().forward(w, x, BatchNormMode.EVAL).toFloatArray();
+			float[] libtorch;
+			try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+				assertTrue(SeparableMaxPool.recording(), "training and saliency: libtorch's pool");
+				libtorch = spec.network().forward(w, x, BatchNormMode.EVAL).toFloatArray();
+			}
+			assertArrayEquals(libtorch, twoPasses, 0f);
 		}
 	}
 }
