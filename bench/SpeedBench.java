@@ -23,7 +23,8 @@ import java.util.Random;
  * with the same shapes, threads and float32 as bench/torch_speed.py.
  *
  * <pre>java -cp CP bench/SpeedBench.java train|skd|infer ARCH SIZE BATCH SECONDS</pre>
- * prints {@code duodistill,KIND,ARCH,SIZE,BATCH,images_per_second,steps}.
+ * prints {@code duodistill,KIND,ARCH,SIZE,BATCH,images_per_second,steps}; with {@code -Dprofile=FILE}
+ * it writes libtorch's profile of {@code -DprofileSteps} (20) steps instead (a Chrome trace).
  */
 public class SpeedBench {
 	public static void main(String[] args) {
@@ -62,6 +63,15 @@ public class SpeedBench {
 				step = () -> a.spec().network().forward(a, x, false).softmax(1).toFloatArray();
 			}
 			for (int i = 0; i < 3; i++) run(step);
+			String profile = System.getProperty("profile");
+			if (profile != null) {
+				// libtorch's own profiler over a few steps: every operation's time, for bench/compare_profiles.py
+				for (int i = 0; i < 5; i++) run(step);
+				ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+				for (int i = 0; i < Integer.getInteger("profileSteps", 20); i++) run(step);
+				ai.djl.pytorch.jni.JniUtils.stopProfile(profile);
+				return;
+			}
 			long t0 = System.nanoTime();
 			int steps = 0;
 			while ((System.nanoTime() - t0) / 1e9 < seconds || steps < 3) {

@@ -6,8 +6,13 @@
 #    PyTorch with the oneDNN/ATen caps DuoDistill runs under on AMD Zen 5 (DNNL_MAX_CPU_ISA=AVX,
 #    ATEN_CPU_CAPABILITY=avx2), and PyTorch without them; ROUNDS rounds alternating, medians.
 #
+# 3. (PARTS=profile) libtorch's profiler over 20 training steps on each side, compared operation by
+#    operation (bench/compare_profiles.py): self time per step, and the time between operations.
+# The training step is also timed with glibc's own malloc settings (-Dduodistill.malloc=glibc), as
+# DuoDistill ran before NativeHeap.
+#
 # Usage: bench/op-speed.sh [OUT]     (ROUNDS=3 SECONDS_PER_RUN=5 SECONDS_PER_OP=0.5 THREADS=2; ~7 minutes)
-#   PARTS="train ops" chooses the parts.
+#   PARTS="train profile ops" chooses the parts (default: train ops).
 # Needs Debian's python3-torch (/usr/bin/python3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +34,7 @@ raw="$out/train-raw.csv"
 echo "round,side,images_per_second" > "$raw"
 for ((r = 1; r <= rounds; r++)); do
 	echo "$r,duodistill,$(ours bench/SpeedBench.java train resnet10-w32 64 32 "$secs" | tail -1 | cut -d, -f6)" >> "$raw"
+	echo "$r,duodistill_glibc_malloc,$(ours -Dduodistill.malloc=glibc bench/SpeedBench.java train resnet10-w32 64 32 "$secs" | tail -1 | cut -d, -f6)" >> "$raw"
 	echo "$r,pytorch_capped,$("${cap[@]}" /usr/bin/python3 bench/torch_speed.py train resnet10-w32 64 32 "$secs" "$threads" 2>/dev/null | tail -1 | cut -d, -f6)" >> "$raw"
 	echo "$r,pytorch_uncapped,$(py bench/torch_speed.py train resnet10-w32 64 32 "$secs" "$threads" | tail -1 | cut -d, -f6)" >> "$raw"
 done
@@ -36,6 +42,15 @@ cat "$raw"
 for side in $(awk -F, 'NR > 1 {print $2}' "$raw" | awk '!seen[$0]++'); do
 	echo "$side,$(awk -F, -v s="$side" '$2 == s {print $3}' "$raw" | median)"
 done | tee "$out/train.csv"
+fi
+if [[ " $parts " == *" profile "* ]]; then
+	# every operation's time in 20 training steps, libtorch's profiler on both sides (capped alike)
+	ours -Dprofile="$out/profile-duodistill.json" bench/SpeedBench.java train resnet10-w32 64 32 1 >/dev/null
+	ours -Dduodistill.malloc=glibc -Dprofile="$out/profile-duodistill-glibc.json" bench/SpeedBench.java train resnet10-w32 64 32 1 >/dev/null
+	PROFILE="$out/profile-pytorch.json" "${cap[@]}" /usr/bin/python3 bench/torch_speed.py train resnet10-w32 64 32 1 "$threads" >/dev/null 2>&1
+	/usr/bin/python3 bench/compare_profiles.py "$out/profile-duodistill.json" 20 "$out/profile-pytorch.json" 20 "$out/profile.csv"
+	/usr/bin/python3 bench/compare_profiles.py "$out/profile-duodistill-glibc.json" 20 "$out/profile-pytorch.json" 20 "$out/profile-glibc.csv"
+	head -25 "$out/profile.csv" | column -s, -t
 fi
 [[ " $parts " == *" ops "* ]] || exit 0
 

@@ -6,7 +6,8 @@ and inference, on a fixed random batch, eager mode, float32, the same threads. N
 reference modules of scripts/ (torchvision's ResNet layout, timm's ViT and ConvNeXt layouts).
 
     /usr/bin/python3 bench/torch_speed.py train|skd|infer ARCH SIZE BATCH SECONDS [THREADS]
-prints: pytorch,KIND,ARCH,SIZE,BATCH,images_per_second,steps
+prints: pytorch,KIND,ARCH,SIZE,BATCH,images_per_second,steps; with PROFILE=FILE in the environment
+it writes the autograd profiler's Chrome trace of PROFILE_STEPS (20) steps instead.
 """
 import copy
 import os
@@ -87,6 +88,15 @@ def main():
     step = {"train": train_step, "skd": skd_step, "infer": infer_step}[kind]
     for _ in range(3):
         step()
+    if os.environ.get("PROFILE"):
+        # the autograd profiler over a few steps: every operation's time, for bench/compare_profiles.py
+        for _ in range(5):
+            step()
+        with torch.autograd.profiler.profile() as prof:
+            for _ in range(int(os.environ.get("PROFILE_STEPS", "20"))):
+                step()
+        prof.export_chrome_trace(os.environ["PROFILE"])
+        return
     t0 = time.perf_counter()
     steps = 0
     while time.perf_counter() - t0 < seconds or steps < 3:

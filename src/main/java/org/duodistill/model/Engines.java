@@ -18,6 +18,7 @@ public final class Engines {
 			// DJL logs at DEBUG through whatever SLF4J provider is present (Logback, in Fiji or with Bio-Formats' jar)
 			org.duodistill.data.QuietLogging.apply(Engines.class.getClassLoader());
 			CpuWorkarounds.apply();
+			NativeHeap.apply();
 			System.setProperty("ai.djl.offline", "true");
 			System.setProperty("OPT_OUT_TRACKING", "true");
 			System.setProperty("ai.djl.default_engine", "PyTorch");
@@ -27,6 +28,15 @@ public final class Engines {
 			}
 			configured = true;
 		}
+	}
+
+	/**
+	 * Gives the native heap's free memory back to the system after a job: the heap keeps what
+	 * libtorch's tensors used between steps ({@link NativeHeap}), which a long-lived Fiji need not
+	 * hold once training is over.
+	 */
+	public static void releaseNativeMemory() {
+		NativeHeap.release();
 	}
 
 	/**
@@ -99,6 +109,7 @@ public final class Engines {
 		o.addProperty("java", System.getProperty("java.version"));
 		o.addProperty("cpu", CpuWorkarounds.describe(java.nio.file.Path.of("/proc/cpuinfo")));
 		if (CpuWorkarounds.applied() != null) o.addProperty("cpu_workaround", CpuWorkarounds.applied());
+		if (NativeHeap.applied() != null) o.addProperty("native_heap", NativeHeap.applied());
 		return o;
 	}
 }

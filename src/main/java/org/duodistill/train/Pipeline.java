@@ -373,5 +373,6 @@ public final class Pipeline implements AutoCloseable {
 	@Override
 	public void close() {
 		manager.close();
+		org.duodistill.model.Engines.releaseNativeMemory();
 	}
 }
