@@ -12,10 +12,12 @@ import java.util.Map;
  * kernel as soon as they are freed (blocks above its mmap threshold, and the top of an arena above
  * twice that), and the tensors libtorch allocates on our Java threads live in per-thread arenas
  * that it trims eagerly: each training step's activations and gradients then come back as fresh
- * pages, each one a page fault, cleared by the kernel. A resnet10-w32 training step at 64 px made
- * about 5,000 page faults and ran at 0.6x PyTorch's speed; with blocks kept in the heap 1,000 and
- * 0.9x (docs/benchmarks.md). The memory kept is what the largest step used, which the process
- * needs again at the next step; {@link #release} gives it back after a job.
+ * pages, each one a page fault, cleared by the kernel. Whether glibc's adaptive thresholds settle
+ * depends on the order blocks happen to be freed in: a resnet10-w32 training step at 64 px made
+ * about 3,700 page faults in some runs (0.65x PyTorch's speed) and none in others. With blocks kept
+ * in the heap no step makes page faults once the first ones have run, in every run (0.89x;
+ * docs/benchmarks.md). The memory kept is what the largest step used, which the process needs
+ * again at the next step; {@link #release} gives it back after a job.
  *
  * <p>Linux with glibc only (elsewhere nothing is changed), and not when the user set malloc's
  * variables or tunables, or {@code -Dduodistill.malloc=glibc} (glibc's own settings, as before).
