@@ -1,6 +1,8 @@
 package org.duodistill.data;
 
 import java.util.HashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -41,8 +43,91 @@ public final class OrderedWork {
 	 * @throws Exception the first exception of a task, as thrown, when its item's turn comes, or of {@code sink}
 	 */
 	public static <T, R> boolean run(List<T> items, int workers, int window, Task<T, R> task, InOrder<T, R> sink) throws Exception {
-		return run(items, workers, Math.max(window, Math.min(workers, items.size())), r -> 1, task, sink);
+		if (workers <= 0 || items.size() <= 1) {
+			for (int i = 0; i < items.size(); i++) if (!sink.accept(i, items.get(i), task.apply(items.get(i)))) return false;
+			return true;
+		}
+		int threads = Math.min(workers, items.size());
+		int w = Math.max(window, threads);
+		Object[] results = new Object[w];
+		Throwable[] failures = new Throwable[w];
+		boolean[] ready = new boolean[w];
+		Semaphore ahead = new Semaphore(w);
+		AtomicInteger next = new AtomicInteger();
+		AtomicBoolean stopped = new AtomicBoolean();
+		Object lock = new Object();
+		AtomicInteger names = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+			Thread t = new Thread(r, "duodistill-read-" + names.incrementAndGet());
+			t.setDaemon(true);
+			return t;
+		});
+		try {
+			for (int k = 0; k < threads; k++) {
+				pool.execute(() -> {
+					while (!stopped.get()) {
+						try {
+							ahead.acquire();
+						} catch (InterruptedException e) {
+							return;
+						}
+						int i = next.getAndIncrement();
+						if (i >= items.size() || stopped.get()) {
+							ahead.release();
+							return;
+						}
+						Object value = null;
+						Throwable failure = null;
+						try {
+							value = task.apply(items.get(i));
+						} catch (Throwable e) {
+							failure = e;
+						}
+						synchronized (lock) {
+							// slot i % w is free: items [handed, handed + w) are the only ones taken and not handed over
+							results[i % w] = value;
+							failures[i % w] = failure;
+							ready[i % w] = true;
+							lock.notifyAll();
+						}
+					}
+				});
+			}
+			for (int i = 0; i < items.size(); i++) {
+				int slot = i % w;
+				Object value;
+				Throwable failure;
+				synchronized (lock) {
+					while (!ready[slot]) lock.wait();
+					value = results[slot];
+					failure = failures[slot];
+					results[slot] = null;
+					failures[slot] = null;
+					ready[slot] = false;
+				}
+				if (failure != null) throw rethrown(failure);
+				@SuppressWarnings("unchecked")
+				R r = (R) value;
+				boolean more = sink.accept(i, items.get(i), r);
+				// the item handed over counts in the window until the sink is done with it
+				ahead.release();
+				if (!more) return false;
+			}
+			return true;
+		} finally {
+			stopped.set(true);
+			pool.shutdownNow();
+		}
 	}
+
+	/*
+	 * Two implementations on purpose, for now: with the window counted in items, the training import
+	 * (DatasetLoader) keeps the semaphore-and-ring version it was measured with. When that import ran
+	 * on the weighted version below (item weight 1, the same rules), FijiResumeTest's run killed in the
+	 * teacher and resumed by the command line gave a different model in 4 of about 20 runs (0 of 28
+	 * with this version): the import's result depends on how its reading threads are scheduled, which
+	 * is a bug of the import's tasks not yet found; classify's rows are the same either way.
+	 */
 
 	/**
 	 * As {@link #run(List, int, int, Task, InOrder)} with the window counted in what the results hold
