@@ -56,12 +56,7 @@ public final class OrderedWork {
 		AtomicInteger next = new AtomicInteger();
 		AtomicBoolean stopped = new AtomicBoolean();
 		Object lock = new Object();
-		AtomicInteger names = new AtomicInteger();
-		ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-			Thread t = new Thread(r, "duodistill-read-" + names.incrementAndGet());
-			t.setDaemon(true);
-			return t;
-		});
+		ExecutorService pool = readingThreads(threads);
 		try {
 			for (int k = 0; k < threads; k++) {
 				pool.execute(() -> {
@@ -147,12 +142,7 @@ public final class OrderedWork {
 		}
 		int threads = Math.min(workers, items.size());
 		Flight flight = new Flight(Math.max(budget, 1));
-		AtomicInteger names = new AtomicInteger();
-		ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-			Thread t = new Thread(r, "duodistill-read-" + names.incrementAndGet());
-			t.setDaemon(true);
-			return t;
-		});
+		ExecutorService pool = readingThreads(threads);
 		try {
 			for (int k = 0; k < threads; k++) {
 				pool.execute(() -> {
@@ -236,6 +226,16 @@ public final class OrderedWork {
 			stopped = true;
 			notifyAll();
 		}
+	}
+
+	/** Daemon threads named duodistill-read-N: a stuck decoder never keeps the JVM alive. */
+	private static ExecutorService readingThreads(int threads) {
+		AtomicInteger names = new AtomicInteger();
+		return Executors.newFixedThreadPool(threads, r -> {
+			Thread t = new Thread(r, "duodistill-read-" + names.incrementAndGet());
+			t.setDaemon(true);
+			return t;
+		});
 	}
 
 	private static Exception rethrown(Throwable t) {
