@@ -26,10 +26,13 @@ folder="$out/ct-$n"
 model="$out/model"
 [[ -f "$model/model.json" ]] || java -Djava.awt.headless=true -cp "$cp" org.duodistill.cli.Main train --data sample-images --output "$model" \
 	--overwrite --method single-ws --epochs 1 --size 64 --threads 2 >/dev/null 2>&1
-dd() { java -Djava.awt.headless=true -Dai.djl.offline=true -cp "$cp" org.duodistill.cli.Main classify --model "$model" --input "$folder" --overwrite "$@" >/dev/null 2>&1; }
+# classify with the given classes folder in front of the dependencies
+classify_with() { local classes="$1"; shift; java -Djava.awt.headless=true -Dai.djl.offline=true -cp "$classes:$(cat target/bench-classpath.txt)" \
+	org.duodistill.cli.Main classify --model "$model" --input "$folder" --overwrite "$@" >/dev/null 2>&1; }
+dd() { classify_with target/classes "$@"; }
 # BASELINE=DIR: the classes of an earlier build (e.g. `git worktree add /tmp/old REV && mvn -f /tmp/old/duodistill.xml compile`,
 # then BASELINE=/tmp/old/target/classes), timed in the same rounds
-base() { java -Djava.awt.headless=true -Dai.djl.offline=true -cp "$BASELINE:$(cat target/bench-classpath.txt)" org.duodistill.cli.Main classify --model "$model" --input "$folder" --overwrite "$@" >/dev/null 2>&1; }
+base() { classify_with "$BASELINE" "$@"; }
 secs() { local t0 t1; t0=$(date +%s.%N); "$@"; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}'; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 raw="$out/classify-folder-raw.csv"

@@ -44,26 +44,25 @@ class SeparableMaxPoolTest {
 		}
 	}
 
+	/** d sum(pool(2 x)) / dx under a gradient collector. */
+	private static float[] gradientThrough(java.util.function.UnaryOperator<NDArray> pool, NDArray x) {
+		try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+			NDArray a = x.duplicate();
+			a.setRequiresGradient(true);
+			gc.backward(pool.apply(a.mul(2)).sum());
+			return a.getGradient().toFloatArray();
+		}
+	}
+
 	@Test
 	void underAutogradThePoolsGradientIsKept() {
 		Engines.noGradientsOnThisThread();
 		try (NDManager m = Engines.engine().newBaseManager(Device.cpu())) {
 			// windows of equal maxima: the pool gives the whole gradient to one of them, a maximum would split it
 			NDArray x = m.ones(new Shape(1, 1, 4, 4));
-			float[] expected, got;
-			try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-				NDArray a = x.duplicate();
-				a.setRequiresGradient(true);
-				gc.backward(reference(a.mul(2)).sum());
-				expected = a.getGradient().toFloatArray();
-			}
-			try (GradientCollector gc = Engines.engine().newGradientCollector()) {
-				NDArray a = x.duplicate();
-				a.setRequiresGradient(true);
-				// pooled as the network pools: an operation's result, not the leaf itself
-				gc.backward(SeparableMaxPool.pool3x3Stride2(a.mul(2)).sum());
-				got = a.getGradient().toFloatArray();
-			}
+			float[] expected = gradientThrough(SeparableMaxPoolTest::reference, x);
+			// pooled as the network pools: an operation's result, not the leaf itself
+			float[] got = gradientThrough(SeparableMaxPool::pool3x3Stride2, x);
 			assertArrayEquals(expected, got, 0f);
 			float total = 0;
 			for (float g : got) total += g;
